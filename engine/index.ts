@@ -1,0 +1,19 @@
+/** lossgrad/engine: tensors, reverse-mode autograd, gradient checking and optimizers. */
+export { Tensor } from './tensor.js';
+export type { Dims, IndexLike, NestedNumbers, Operand } from './tensor.js';
+export { tensor, zeros, ones, full, arange, rand, randn } from './create.js';
+export type { TensorOptions, CreateOptions, RandomOptions } from './create.js';
+export { noGrad, isGradEnabled } from './autograd.js';
+export type { BackwardOptions } from './autograd.js';
+export { gradCheck } from './grad-check.js';
+export type { GradCheckOptions, GradCheckReport, GradCheckFailure } from './grad-check.js';
+export {
+  add, sub, mul, div, neg, pow, exp, log, log1p, sqrt, abs, sigmoid, tanh, relu, softplus, clamp,
+  maximum, minimum, where, gt, ge, lt, le, eq, ne,
+} from './ops/elementwise.js';
+export { sum, mean, max, min, logSumExp, argMax, argMin } from './ops/reduce.js';
+export { reshape, transpose, permute, unsqueeze, squeeze, expand, gather, indexSelect, slice, concat, stack } from './ops/shape-ops.js';
+export { matmul, norm } from './ops/linalg.js';
+export { softmax, logSoftmax } from './ops/softmax.js';
+export { Rng } from './random.js';
+export * as optim from './optim.js';

@@ -1,0 +1,323 @@
+/**
+ * Elementwise primitives. Binary ops broadcast (NumPy rules); their backward rules return
+ * gradients in the broadcast output shape and the engine sums them back to each input.
+ * Subgradients at kinks follow PyTorch and are written down beside each rule.
+ */
+import type { Grad, Primitive } from '../autograd.js';
+import { apply, primitive } from '../autograd.js';
+import { fail } from '../errors.js';
+import type { Shape } from '../shape.js';
+import { broadcastData, broadcastShapes, sameShape } from '../shape.js';
+import type { Operand } from '../tensor.js';
+import { Tensor } from '../tensor.js';
+import { expand } from './shape-ops.js';
+
+type F64 = Float64Array;
+
+export function asTensor(fn: string, x: Operand, arg = 'other'): Tensor {
+  if (x instanceof Tensor) return x;
+  if (typeof x === 'number') return new Tensor(new Float64Array([x]), [], false);
+  return fail(fn, `${arg} must be a Tensor or a number, got ${typeof x}`);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Unary
+
+interface UnarySaved { x: F64; y: F64 }
+
+function unary(name: string, fwd: (x: F64, y: F64) => void, bwd: (x: F64, y: F64, g: F64, gx: F64) => void): Primitive<void, UnarySaved> {
+  return primitive<void, UnarySaved>({
+    name,
+    forward([a]) {
+      const y = new Float64Array(a.size);
+      fwd(a.data, y);
+      return { data: y, shape: a.shape, saved: { x: a.data, y } };
+    },
+    backward(g, { saved, inputs }) {
+      const gx = new Float64Array(g.length);
+      bwd(saved.x, saved.y, g, gx);
+      return [{ shape: inputs[0].shape, data: gx }];
+    },
+  });
+}
+
+const NEG = unary('neg',
+  (x, y) => { for (let i = 0; i < x.length; i++) y[i] = -x[i]; },
+  (_x, _y, g, gx) => { for (let i = 0; i < g.length; i++) gx[i] = -g[i]; });
+
+const EXP = unary('exp',
+  (x, y) => { for (let i = 0; i < x.length; i++) y[i] = Math.exp(x[i]); },
+  (_x, y, g, gx) => { for (let i = 0; i < g.length; i++) gx[i] = g[i] * y[i]; });
+
+const LOG = unary('log',
+  (x, y) => { for (let i = 0; i < x.length; i++) y[i] = Math.log(x[i]); },
+  (x, _y, g, gx) => { for (let i = 0; i < g.length; i++) gx[i] = g[i] / x[i]; });
+
+const LOG1P = unary('log1p',
+  (x, y) => { for (let i = 0; i < x.length; i++) y[i] = Math.log1p(x[i]); },
+  (x, _y, g, gx) => { for (let i = 0; i < g.length; i++) gx[i] = g[i] / (1 + x[i]); });
+
+// NOTE: sqrt'(0) = +Infinity, as in PyTorch.
+const SQRT = unary('sqrt',
+  (x, y) => { for (let i = 0; i < x.length; i++) y[i] = Math.sqrt(x[i]); },
+  (_x, y, g, gx) => { for (let i = 0; i < g.length; i++) gx[i] = g[i] / (2 * y[i]); });
+
+// NOTE: abs'(0) = 0 (PyTorch uses sign(x), and sign(0) = 0).
+const ABS = unary('abs',
+  (x, y) => { for (let i = 0; i < x.length; i++) y[i] = Math.abs(x[i]); },
+  (x, _y, g, gx) => {
+    for (let i = 0; i < g.length; i++) {
+      const v = x[i];
+      gx[i] = v > 0 ? g[i] : v < 0 ? -g[i] : v === 0 ? 0 : NaN;
+    }
+  });
+
+// sigmoid'(x) = y (1 - y), read off the saved output.
+const SIGMOID = unary('sigmoid',
+  (x, y) => { for (let i = 0; i < x.length; i++) y[i] = 1 / (1 + Math.exp(-x[i])); },
+  (_x, y, g, gx) => { for (let i = 0; i < g.length; i++) gx[i] = g[i] * y[i] * (1 - y[i]); });
+
+const TANH = unary('tanh',
+  (x, y) => { for (let i = 0; i < x.length; i++) y[i] = Math.tanh(x[i]); },
+  (_x, y, g, gx) => { for (let i = 0; i < g.length; i++) gx[i] = g[i] * (1 - y[i] * y[i]); });
+
+// NOTE: relu'(0) = 0, as in PyTorch. NaN stays NaN.
+const RELU = unary('relu',
+  (x, y) => { for (let i = 0; i < x.length; i++) { const v = x[i]; y[i] = v > 0 ? v : v <= 0 ? 0 : v; } },
+  (x, _y, g, gx) => { for (let i = 0; i < g.length; i++) gx[i] = x[i] > 0 ? g[i] : 0; });
+
+// NOTE: like torch.nn.functional.softplus (beta 1, threshold 20): above 20 it returns x itself,
+// which differs from log1p(exp(x)) by less than 2.1e-9 there.
+const SOFTPLUS = unary('softplus',
+  (x, y) => { for (let i = 0; i < x.length; i++) { const v = x[i]; y[i] = v > 20 ? v : Math.log1p(Math.exp(v)); } },
+  (x, _y, g, gx) => {
+    for (let i = 0; i < g.length; i++) {
+      const v = x[i];
+      gx[i] = v > 20 ? g[i] : g[i] / (1 + Math.exp(-v));
+    }
+  });
+
+export const neg = (x: Tensor): Tensor => apply(NEG, [x], undefined);
+export const exp = (x: Tensor): Tensor => apply(EXP, [x], undefined);
+export const log = (x: Tensor): Tensor => apply(LOG, [x], undefined);
+export const log1p = (x: Tensor): Tensor => apply(LOG1P, [x], undefined);
+export const sqrt = (x: Tensor): Tensor => apply(SQRT, [x], undefined);
+export const abs = (x: Tensor): Tensor => apply(ABS, [x], undefined);
+export const sigmoid = (x: Tensor): Tensor => apply(SIGMOID, [x], undefined);
+export const tanh = (x: Tensor): Tensor => apply(TANH, [x], undefined);
+export const relu = (x: Tensor): Tensor => apply(RELU, [x], undefined);
+export const softplus = (x: Tensor): Tensor => apply(SOFTPLUS, [x], undefined);
+
+interface ClampAttrs { lo: number; hi: number }
+
+// NOTE: the gradient passes where lo <= x <= hi, bounds included, as in PyTorch; NaN stays NaN.
+const CLAMP = primitive<ClampAttrs, F64>({
+  name: 'clamp',
+  forward([a], { lo, hi }) {
+    const x = a.data;
+    const y = new Float64Array(x.length);
+    for (let i = 0; i < x.length; i++) {
+      const v = x[i];
+      y[i] = v < lo ? lo : v > hi ? hi : v;
+    }
+    return { data: y, shape: a.shape, saved: x };
+  },
+  backward(g, { saved: x, attrs: { lo, hi }, inputs }) {
+    const gx = new Float64Array(g.length);
+    for (let i = 0; i < g.length; i++) gx[i] = x[i] >= lo && x[i] <= hi ? g[i] : 0;
+    return [{ shape: inputs[0].shape, data: gx }];
+  },
+});
+
+export function clamp(x: Tensor, min?: number | null, max?: number | null): Tensor {
+  const lo = min ?? -Infinity;
+  const hi = max ?? Infinity;
+  if (typeof lo !== 'number' || typeof hi !== 'number') fail('clamp', `min and max must be numbers, got ${typeof lo} and ${typeof hi}`);
+  if (min == null && max == null) fail('clamp', 'at least one of min and max must be given');
+  return apply(CLAMP, [x], { lo, hi });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Binary (broadcasting)
+
+interface BinSaved { a: F64; b: F64; y: F64 }
+
+/** Both operands read at the broadcast output shape, so every kernel is a same-length loop. */
+function operands(name: string, A: Tensor, B: Tensor): { shape: Shape; a: F64; b: F64 } {
+  if (sameShape(A.shape, B.shape)) return { shape: A.shape, a: A.data, b: B.data };
+  const shape = broadcastShapes(name, A.shape, B.shape);
+  return { shape, a: broadcastData(A.data, A.shape, shape), b: broadcastData(B.data, B.shape, shape) };
+}
+
+function binary(
+  name: string,
+  fwd: (a: F64, b: F64, y: F64) => void,
+  bwdA: ((a: F64, b: F64, y: F64, g: F64, ga: F64) => void) | null,
+  bwdB: ((a: F64, b: F64, y: F64, g: F64, gb: F64) => void) | null,
+): Primitive<void, BinSaved> {
+  return primitive<void, BinSaved>({
+    name,
+    forward([A, B]) {
+      const { shape, a, b } = operands(name, A, B);
+      const y = new Float64Array(a.length);
+      fwd(a, b, y);
+      return { data: y, shape, saved: { a, b, y } };
+    },
+    backward(g, { saved: { a, b, y }, needs, out }) {
+      const res: (Grad | null)[] = [null, null];
+      if (needs[0]) {
+        if (bwdA === null) res[0] = { shape: out.shape, data: g };
+        else {
+          const ga = new Float64Array(g.length);
+          bwdA(a, b, y, g, ga);
+          res[0] = { shape: out.shape, data: ga };
+        }
+      }
+      if (needs[1]) {
+        if (bwdB === null) res[1] = { shape: out.shape, data: g };
+        else {
+          const gb = new Float64Array(g.length);
+          bwdB(a, b, y, g, gb);
+          res[1] = { shape: out.shape, data: gb };
+        }
+      }
+      return res;
+    },
+  });
+}
+
+const ADD = binary('add', (a, b, y) => { for (let i = 0; i < y.length; i++) y[i] = a[i] + b[i]; }, null, null);
+
+const SUB = binary('sub', (a, b, y) => { for (let i = 0; i < y.length; i++) y[i] = a[i] - b[i]; }, null,
+  (_a, _b, _y, g, gb) => { for (let i = 0; i < g.length; i++) gb[i] = -g[i]; });
+
+const MUL = binary('mul', (a, b, y) => { for (let i = 0; i < y.length; i++) y[i] = a[i] * b[i]; },
+  (_a, b, _y, g, ga) => { for (let i = 0; i < g.length; i++) ga[i] = g[i] * b[i]; },
+  (a, _b, _y, g, gb) => { for (let i = 0; i < g.length; i++) gb[i] = g[i] * a[i]; });
+
+const DIV = binary('div', (a, b, y) => { for (let i = 0; i < y.length; i++) y[i] = a[i] / b[i]; },
+  (_a, b, _y, g, ga) => { for (let i = 0; i < g.length; i++) ga[i] = g[i] / b[i]; },
+  (a, b, _y, g, gb) => { for (let i = 0; i < g.length; i++) gb[i] = (-g[i] * a[i]) / (b[i] * b[i]); });
+
+// NOTE: d/db a^b = a^b log a is taken as 0 where a = 0 and b >= 0, as PyTorch masks it
+// (the limit of the product, where the naive formula gives 0 * -Infinity = NaN).
+// d/da a^b = b a^(b-1) is taken as 0 where b = 0, again as PyTorch does.
+const POW = binary('pow', (a, b, y) => { for (let i = 0; i < y.length; i++) y[i] = Math.pow(a[i], b[i]); },
+  (a, b, _y, g, ga) => {
+    for (let i = 0; i < g.length; i++) ga[i] = b[i] === 0 ? 0 : g[i] * b[i] * Math.pow(a[i], b[i] - 1);
+  },
+  (a, b, y, g, gb) => {
+    for (let i = 0; i < g.length; i++) gb[i] = a[i] === 0 && b[i] >= 0 ? 0 : g[i] * y[i] * Math.log(a[i]);
+  });
+
+// NOTE: where a = b, maximum and minimum split the gradient evenly between both inputs, as PyTorch.
+function pickMax(a: F64, b: F64, y: F64): void {
+  for (let i = 0; i < y.length; i++) {
+    const u = a[i];
+    const v = b[i];
+    y[i] = u !== u || v !== v ? NaN : u > v ? u : v;
+  }
+}
+function pickMin(a: F64, b: F64, y: F64): void {
+  for (let i = 0; i < y.length; i++) {
+    const u = a[i];
+    const v = b[i];
+    y[i] = u !== u || v !== v ? NaN : u < v ? u : v;
+  }
+}
+const winnerGrad = (sign: 1 | -1) => (a: F64, b: F64, _y: F64, g: F64, ga: F64): void => {
+  for (let i = 0; i < g.length; i++) {
+    const d = (a[i] - b[i]) * sign;
+    ga[i] = d > 0 ? g[i] : d === 0 ? 0.5 * g[i] : 0;
+  }
+};
+const MAXIMUM = binary('maximum', pickMax, winnerGrad(1), (a, b, y, g, gb) => winnerGrad(1)(b, a, y, g, gb));
+const MINIMUM = binary('minimum', pickMin, winnerGrad(-1), (a, b, y, g, gb) => winnerGrad(-1)(b, a, y, g, gb));
+
+export const add = (a: Tensor, b: Operand): Tensor => apply(ADD, [a, asTensor('add', b)], undefined);
+export const sub = (a: Tensor, b: Operand): Tensor => apply(SUB, [a, asTensor('sub', b)], undefined);
+export const mul = (a: Tensor, b: Operand): Tensor => apply(MUL, [a, asTensor('mul', b)], undefined);
+export const div = (a: Tensor, b: Operand): Tensor => apply(DIV, [a, asTensor('div', b)], undefined);
+export const maximum = (a: Tensor, b: Operand): Tensor => apply(MAXIMUM, [a, asTensor('maximum', b)], undefined);
+export const minimum = (a: Tensor, b: Operand): Tensor => apply(MINIMUM, [a, asTensor('minimum', b)], undefined);
+
+interface PowScalarSaved { x: F64 }
+
+// A constant exponent gets its own rule: no exponent gradient, and x^2 needs no Math.pow.
+const POW_SCALAR = primitive<number, PowScalarSaved>({
+  name: 'pow',
+  forward([a], p) {
+    const x = a.data;
+    const y = new Float64Array(x.length);
+    if (p === 2) for (let i = 0; i < x.length; i++) y[i] = x[i] * x[i];
+    else for (let i = 0; i < x.length; i++) y[i] = Math.pow(x[i], p);
+    return { data: y, shape: a.shape, saved: { x } };
+  },
+  backward(g, { saved: { x }, attrs: p, inputs }) {
+    const gx = new Float64Array(g.length);
+    if (p === 0) return [{ shape: inputs[0].shape, data: gx }];
+    if (p === 2) for (let i = 0; i < g.length; i++) gx[i] = 2 * x[i] * g[i];
+    else for (let i = 0; i < g.length; i++) gx[i] = p * Math.pow(x[i], p - 1) * g[i];
+    return [{ shape: inputs[0].shape, data: gx }];
+  },
+});
+
+export function pow(a: Tensor, b: Operand): Tensor {
+  if (typeof b === 'number') return apply(POW_SCALAR, [a], b);
+  return apply(POW, [a, asTensor('pow', b, 'exponent')], undefined);
+}
+
+interface WhereAttrs { mask: Uint8Array }
+
+// `cond` carries no gradient; the mask is read at the broadcast shape of all three operands.
+const WHERE = primitive<WhereAttrs, { a: F64; b: F64 }>({
+  name: 'where',
+  forward([A, B], { mask }) {
+    const { shape, a, b } = operands('where', A, B);
+    const y = new Float64Array(a.length);
+    for (let i = 0; i < y.length; i++) y[i] = mask[i] ? a[i] : b[i];
+    return { data: y, shape, saved: { a, b } };
+  },
+  backward(g, { attrs: { mask }, needs, out }) {
+    const ga = needs[0] ? new Float64Array(g.length) : null;
+    const gb = needs[1] ? new Float64Array(g.length) : null;
+    for (let i = 0; i < g.length; i++) {
+      if (mask[i]) { if (ga) ga[i] = g[i]; } else if (gb) gb[i] = g[i];
+    }
+    return [ga && { shape: out.shape, data: ga }, gb && { shape: out.shape, data: gb }];
+  },
+});
+
+/** Picks `a` where `cond` is nonzero and `b` elsewhere; all three broadcast together. */
+export function where(cond: Operand, a: Operand, b: Operand): Tensor {
+  const C = asTensor('where', cond, 'cond');
+  const A = asTensor('where', a, 'input');
+  const B = asTensor('where', b, 'other');
+  const shape = broadcastShapes('where', broadcastShapes('where', C.shape, A.shape), B.shape);
+  const c = broadcastData(C.data, C.shape, shape);
+  const mask = new Uint8Array(c.length);
+  for (let i = 0; i < c.length; i++) mask[i] = c[i] !== 0 ? 1 : 0;
+  // When `cond` alone carries the largest shape, widen `a` so that the output takes that shape.
+  const A2 = sameShape(A.shape, shape) || sameShape(B.shape, shape) ? A : expand(A, shape);
+  return apply(WHERE, [A2, B], { mask });
+}
+
+
+// ---------------------------------------------------------------------------------------------
+// Comparisons: 0/1 tensors with no gradient.
+
+function compare(name: string, test: (u: number, v: number) => boolean) {
+  return (a: Tensor, b: Operand): Tensor => {
+    const { shape, a: x, b: y } = operands(name, a, asTensor(name, b));
+    const out = new Float64Array(x.length);
+    for (let i = 0; i < out.length; i++) out[i] = test(x[i], y[i]) ? 1 : 0;
+    return new Tensor(out, shape, false);
+  };
+}
+
+export const gt = compare('gt', (u, v) => u > v);
+export const ge = compare('ge', (u, v) => u >= v);
+export const lt = compare('lt', (u, v) => u < v);
+export const le = compare('le', (u, v) => u <= v);
+export const eq = compare('eq', (u, v) => u === v);
+export const ne = compare('ne', (u, v) => u !== v);

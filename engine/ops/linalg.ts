@@ -1,0 +1,200 @@
+/** Matrix products (a cache-blocked kernel with batch broadcasting) and vector norms. */
+import { apply, primitive } from '../autograd.js';
+import { fail, fmtShape } from '../errors.js';
+import type { Shape } from '../shape.js';
+import { broadcastIndex, broadcastShapes } from '../shape.js';
+import type { Dims } from '../tensor.js';
+import { Tensor } from '../tensor.js';
+import type { Layout } from './reduce.js';
+import { reductionPlan } from './reduce.js';
+import { squeeze, unsqueeze } from './shape-ops.js';
+
+type F64 = Float64Array;
+
+const KB = 128;
+const JB = 512;
+
+/** C[M,N] += A[M,K] B[K,N], blocked over k and j so a panel of B stays in cache across rows of A. */
+function gemmNN(a: F64, ao: number, b: F64, bo: number, c: F64, co: number, M: number, K: number, N: number): void {
+  for (let j0 = 0; j0 < N; j0 += JB) {
+    const j1 = Math.min(N, j0 + JB);
+    for (let k0 = 0; k0 < K; k0 += KB) {
+      const k1 = Math.min(K, k0 + KB);
+      for (let i = 0; i < M; i++) {
+        const ci = co + i * N;
+        const ai = ao + i * K;
+        let k = k0;
+        // Four rows of B per sweep of C's row: a quarter of the loads and stores of C.
+        for (; k + 3 < k1; k += 4) {
+          const a0 = a[ai + k], a1 = a[ai + k + 1], a2 = a[ai + k + 2], a3 = a[ai + k + 3];
+          const b0 = bo + k * N, b1 = b0 + N, b2 = b1 + N, b3 = b2 + N;
+          for (let j = j0; j < j1; j++) c[ci + j] += a0 * b[b0 + j] + a1 * b[b1 + j] + a2 * b[b2 + j] + a3 * b[b3 + j];
+        }
+        for (; k < k1; k++) {
+          const av = a[ai + k];
+          if (av === 0) continue;
+          const bk = bo + k * N;
+          for (let j = j0; j < j1; j++) c[ci + j] += av * b[bk + j];
+        }
+      }
+    }
+  }
+}
+
+/** C[M,N] += A[M,K] B[N,K]^T: dot products of contiguous rows, four columns of C at a time. */
+function gemmNT(a: F64, ao: number, b: F64, bo: number, c: F64, co: number, M: number, K: number, N: number): void {
+  for (let i = 0; i < M; i++) {
+    const ai = ao + i * K;
+    const ci = co + i * N;
+    let j = 0;
+    for (; j + 3 < N; j += 4) {
+      const b0 = bo + j * K, b1 = b0 + K, b2 = b1 + K, b3 = b2 + K;
+      let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+      for (let k = 0; k < K; k++) {
+        const av = a[ai + k];
+        s0 += av * b[b0 + k];
+        s1 += av * b[b1 + k];
+        s2 += av * b[b2 + k];
+        s3 += av * b[b3 + k];
+      }
+      c[ci + j] += s0;
+      c[ci + j + 1] += s1;
+      c[ci + j + 2] += s2;
+      c[ci + j + 3] += s3;
+    }
+    for (; j < N; j++) {
+      const bj = bo + j * K;
+      let s = 0;
+      for (let k = 0; k < K; k++) s += a[ai + k] * b[bj + k];
+      c[ci + j] += s;
+    }
+  }
+}
+
+/** C[M,N] += A[K,M]^T B[K,N]: rank-one updates by rows of B, so every inner loop is contiguous. */
+function gemmTN(a: F64, ao: number, b: F64, bo: number, c: F64, co: number, M: number, K: number, N: number): void {
+  for (let k = 0; k < K; k++) {
+    const ak = ao + k * M;
+    const bk = bo + k * N;
+    for (let i = 0; i < M; i++) {
+      const av = a[ak + i];
+      if (av === 0) continue;
+      const ci = co + i * N;
+      for (let j = 0; j < N; j++) c[ci + j] += av * b[bk + j];
+    }
+  }
+}
+
+interface MatmulAttrs { batch: Shape; M: number; K: number; N: number; ia: Int32Array; ib: Int32Array }
+
+const MATMUL = primitive<MatmulAttrs, void>({
+  name: 'matmul',
+  forward([A, B], { batch, M, K, N, ia, ib }) {
+    const nb = ia.length;
+    const c = new Float64Array(nb * M * N);
+    for (let t = 0; t < nb; t++) gemmNN(A.data, ia[t] * M * K, B.data, ib[t] * K * N, c, t * M * N, M, K, N);
+    return { data: c, shape: [...batch, M, N], saved: undefined };
+  },
+  backward(g, { attrs: { batch, M, K, N, ia, ib }, inputs: [A, B], needs }) {
+    const nb = ia.length;
+    let ga: Float64Array | null = null;
+    let gb: Float64Array | null = null;
+    if (needs[0]) {
+      ga = new Float64Array(nb * M * K);
+      for (let t = 0; t < nb; t++) gemmNT(g, t * M * N, B.data, ib[t] * K * N, ga, t * M * K, M, N, K);
+    }
+    if (needs[1]) {
+      gb = new Float64Array(nb * K * N);
+      for (let t = 0; t < nb; t++) gemmTN(A.data, ia[t] * M * K, g, t * M * N, gb, t * K * N, K, M, N);
+    }
+    return [ga && { shape: [...batch, M, K], data: ga }, gb && { shape: [...batch, K, N], data: gb }];
+  },
+});
+
+/**
+ * Matrix product with PyTorch's rules: 1-D operands are promoted (and the added dim removed
+ * from the result), and batch dims broadcast.
+ */
+export function matmul(a: Tensor, b: Tensor): Tensor {
+  if (!(b instanceof Tensor)) fail('matmul', `other must be a Tensor, got ${typeof b}`);
+  if (a.ndim === 0 || b.ndim === 0) fail('matmul', `both arguments need at least 1 dim, got shapes ${fmtShape(a.shape)} and ${fmtShape(b.shape)}`);
+  const a2 = a.ndim === 1 ? unsqueeze(a, 0) : a;
+  const b2 = b.ndim === 1 ? unsqueeze(b, -1) : b;
+  const [M, K] = a2.shape.slice(-2);
+  const [K2, N] = b2.shape.slice(-2);
+  if (K !== K2) fail('matmul', `inner dims differ: shapes ${fmtShape(a.shape)} and ${fmtShape(b.shape)} (${K} against ${K2})`);
+  const ba = a2.shape.slice(0, -2);
+  const bb = b2.shape.slice(0, -2);
+  const batch = broadcastShapes('matmul', ba, bb);
+  const ia = broadcastIndex(ba, batch);
+  const ib = broadcastIndex(bb, batch);
+  let y = apply(MATMUL, [a2, b2], { batch, M, K, N, ia, ib });
+  if (a.ndim === 1) y = squeeze(y, -2);
+  if (b.ndim === 1) y = squeeze(y, -1);
+  return y;
+}
+
+interface NormAttrs extends Layout { p: number }
+
+// NOTE: where the norm is 0 the gradient is 0 (PyTorch masks it), not the NaN of 0/0.
+// The infinity norm splits the gradient evenly among the entries of largest magnitude, as PyTorch.
+const NORM = primitive<NormAttrs, void>({
+  name: 'norm',
+  forward([a], lay) {
+    const { outer, r, inner, p } = lay;
+    const x = a.data;
+    const y = new Float64Array(outer * inner);
+    for (let o = 0; o < outer; o++) {
+      for (let j = 0; j < inner; j++) {
+        const base = o * r * inner + j;
+        let s = 0;
+        for (let k = 0; k < r; k++) {
+          const v = Math.abs(x[base + k * inner]);
+          if (p === 2) s += v * v;
+          else if (p === 1) s += v;
+          else if (p === Infinity) s = v > s || v !== v ? v : s;
+          else if (p === 0) s += v !== 0 ? 1 : 0;
+          else s += Math.pow(v, p);
+        }
+        y[o * inner + j] = p === 2 ? Math.sqrt(s) : p === 1 || p === Infinity || p === 0 ? s : Math.pow(s, 1 / p);
+      }
+    }
+    return { data: y, shape: lay.shape, saved: undefined };
+  },
+  backward(g, { attrs: { outer, r, inner, p }, inputs, out }) {
+    const x = inputs[0].data;
+    const gx = new Float64Array(x.length);
+    if (p === 0) return [{ shape: inputs[0].shape, data: gx }];
+    for (let o = 0; o < outer; o++) {
+      for (let j = 0; j < inner; j++) {
+        const oi = o * inner + j;
+        const base = o * r * inner + j;
+        const n = out.data[oi];
+        if (n === 0) continue;
+        if (p === Infinity) {
+          let count = 0;
+          for (let k = 0; k < r; k++) if (Math.abs(x[base + k * inner]) === n) count++;
+          for (let k = 0; k < r; k++) {
+            const v = x[base + k * inner];
+            if (Math.abs(v) === n) gx[base + k * inner] = (Math.sign(v) * g[oi]) / count;
+          }
+          continue;
+        }
+        const scale = p === 2 ? g[oi] / n : p === 1 ? g[oi] : g[oi] / Math.pow(n, p - 1);
+        for (let k = 0; k < r; k++) {
+          const v = x[base + k * inner];
+          gx[base + k * inner] = p === 2 ? v * scale : p === 1 ? Math.sign(v) * scale : Math.sign(v) * Math.pow(Math.abs(v), p - 1) * scale;
+        }
+      }
+    }
+    return [{ shape: inputs[0].shape, data: gx }];
+  },
+});
+
+/** The vector p-norm over `dim` (all elements when omitted); `p` is 0, any positive number, or Infinity. */
+export function norm(x: Tensor, p = 2, dim?: Dims, keepDim = false): Tensor {
+  if (typeof p !== 'number' || !(p >= 0)) fail('norm', `p must be a number >= 0 or Infinity, got ${p}`);
+  const plan = reductionPlan('norm', x, dim, keepDim);
+  return apply(NORM, [plan.x], { ...plan.lay, p });
+}
+

@@ -1,0 +1,298 @@
+/** Shape primitives: reshapes share storage; permutes, slices and gathers copy. */
+import type { Grad } from '../autograd.js';
+import { apply, primitive } from '../autograd.js';
+import { describe, fail, fmtShape } from '../errors.js';
+import type { Shape } from '../shape.js';
+import { broadcastData, canBroadcastTo, normDim, sameShape, sizeOf, stridesOf } from '../shape.js';
+import type { Box } from '../storage.js';
+import { boxAddInto, boxCopy, permuteCopy } from '../storage.js';
+import type { IndexLike, NestedNumbers } from '../tensor.js';
+import { Tensor } from '../tensor.js';
+
+/** Reads a Tensor or nested number array of integer indices, naming `fn` and `arg` on bad input. */
+export function toIndex(fn: string, arg: string, x: IndexLike): { data: Float64Array; shape: number[] } {
+  let data: Float64Array;
+  let shape: number[];
+  if (x instanceof Tensor) {
+    data = x.data;
+    shape = x.shape.slice();
+  } else {
+    const flat = flatten(fn, arg, x as NestedNumbers);
+    data = flat.data;
+    shape = flat.shape;
+  }
+  for (let i = 0; i < data.length; i++) {
+    if (!Number.isInteger(data[i])) fail(fn, `${arg} must hold integers, got ${describe(data[i])} at flat position ${i}`);
+  }
+  return { data, shape };
+}
+
+/** Flattens nested number arrays, checking that they are rectangular. */
+export function flatten(fn: string, arg: string, x: NestedNumbers): { data: Float64Array; shape: number[] } {
+  const shape: number[] = [];
+  let probe: NestedNumbers = x;
+  while (Array.isArray(probe)) {
+    shape.push(probe.length);
+    probe = (probe as NestedNumbers[])[0];
+    if (probe === undefined) break;
+  }
+  const data = new Float64Array(sizeOf(shape));
+  let k = 0;
+  const walk = (v: NestedNumbers, d: number): void => {
+    if (d === shape.length) {
+      if (typeof v !== 'number') fail(fn, `${arg} must be a number or nested arrays of numbers, found ${describe(v)}`);
+      data[k++] = v;
+      return;
+    }
+    if (!Array.isArray(v) || v.length !== shape[d]) {
+      fail(fn, `${arg} is ragged: expected an array of length ${shape[d]} at depth ${d}, found ${describe(v)}`);
+    }
+    for (const e of v as NestedNumbers[]) walk(e, d + 1);
+  };
+  walk(x, 0);
+  return { data, shape };
+}
+
+const RESHAPE = primitive<Shape, void>({
+  name: 'reshape',
+  forward([a], shape) {
+    return { data: a.data, shape, saved: undefined };
+  },
+  backward(g, { inputs }) {
+    return [{ shape: inputs[0].shape, data: g }];
+  },
+});
+
+export function reshape(x: Tensor, shape: readonly number[]): Tensor {
+  const n = x.size;
+  const free = shape.filter((d) => d === -1).length;
+  if (free > 1 || !shape.every((d) => Number.isInteger(d) && d >= -1)) {
+    fail('reshape', `shape must be integers >= 0 with at most one -1, got ${fmtShape(shape)}`);
+  }
+  const known = shape.reduce((p, d) => (d === -1 ? p : p * d), 1);
+  const resolved = shape.map((d) => (d === -1 ? (known === 0 ? 0 : n / known) : d));
+  if (sizeOf(resolved) !== n || !resolved.every(Number.isInteger)) {
+    fail('reshape', `cannot reshape a tensor of shape ${fmtShape(x.shape)} (${n} values) to ${fmtShape(shape)}`);
+  }
+  return apply(RESHAPE, [x], resolved);
+}
+
+const PERMUTE = primitive<readonly number[], void>({
+  name: 'permute',
+  forward([a], perm) {
+    return { data: permuteCopy(a.data, a.shape, perm), shape: perm.map((p) => a.shape[p]), saved: undefined };
+  },
+  backward(g, { attrs: perm, inputs, out }) {
+    const inv = new Array<number>(perm.length);
+    perm.forEach((p, i) => (inv[p] = i));
+    return [{ shape: inputs[0].shape, data: permuteCopy(g, out.shape, inv) }];
+  },
+});
+
+export function permute(x: Tensor, dims: readonly number[]): Tensor {
+  if (dims.length !== x.ndim) fail('permute', `dims must list all ${x.ndim} dims, got ${JSON.stringify(dims)}`);
+  const perm = dims.map((d) => normDim('permute', d, x.ndim, 'dims'));
+  if (new Set(perm).size !== perm.length) fail('permute', `dims must not repeat a dim, got ${JSON.stringify(dims)}`);
+  if (perm.every((p, i) => p === i)) return apply(RESHAPE, [x], x.shape);
+  return apply(PERMUTE, [x], perm);
+}
+
+export function transpose(x: Tensor, dim0 = -2, dim1 = -1): Tensor {
+  if (x.ndim < 2 && dim0 === -2 && dim1 === -1) return apply(RESHAPE, [x], x.shape);
+  const a = normDim('transpose', dim0, x.ndim, 'dim0');
+  const b = normDim('transpose', dim1, x.ndim, 'dim1');
+  const perm = x.shape.map((_, i) => (i === a ? b : i === b ? a : i));
+  return permute(x, perm);
+}
+
+export function unsqueeze(x: Tensor, dim: number): Tensor {
+  const d = normDim('unsqueeze', dim, x.ndim + 1);
+  const shape = x.shape.slice();
+  shape.splice(d, 0, 1);
+  return apply(RESHAPE, [x], shape);
+}
+
+export function squeeze(x: Tensor, dim?: number): Tensor {
+  if (dim === undefined) return apply(RESHAPE, [x], x.shape.filter((s) => s !== 1));
+  const d = normDim('squeeze', dim, x.ndim);
+  if (x.ndim === 0 || x.shape[d] !== 1) return apply(RESHAPE, [x], x.shape);
+  return apply(RESHAPE, [x], x.shape.filter((_, i) => i !== d));
+}
+
+const EXPAND = primitive<Shape, void>({
+  name: 'expand',
+  forward([a], shape) {
+    return { data: broadcastData(a.data, a.shape, shape), shape, saved: undefined };
+  },
+  backward(g, { out }) {
+    return [{ shape: out.shape, data: g }];
+  },
+});
+
+export function expand(x: Tensor, shape: readonly number[]): Tensor {
+  const off = shape.length - x.ndim;
+  const resolved = shape.map((d, i) => (d === -1 && i >= off ? x.shape[i - off] : d));
+  if (off < 0 || !resolved.every((d) => Number.isInteger(d) && d >= 0) || !canBroadcastTo(x.shape, resolved)) {
+    fail('expand', `cannot expand a tensor of shape ${fmtShape(x.shape)} to ${fmtShape(shape)}`);
+  }
+  if (sameShape(x.shape, resolved)) return apply(RESHAPE, [x], x.shape);
+  return apply(EXPAND, [x], resolved);
+}
+
+interface GatherAttrs { dim: number; src: Int32Array; shape: Shape }
+
+// Forward and backward both run off `src`: the flat input position that each output reads.
+const GATHER = primitive<GatherAttrs, void>({
+  name: 'gather',
+  forward([a], { src, shape }) {
+    const y = new Float64Array(src.length);
+    const x = a.data;
+    for (let i = 0; i < src.length; i++) y[i] = x[src[i]];
+    return { data: y, shape, saved: undefined };
+  },
+  backward(g, { attrs: { src }, inputs }) {
+    const gx = new Float64Array(inputs[0].size);
+    for (let i = 0; i < src.length; i++) gx[src[i]] += g[i];
+    return [{ shape: inputs[0].shape, data: gx }];
+  },
+});
+
+export function gather(x: Tensor, dim: number, index: IndexLike): Tensor {
+  const d = normDim('gather', dim, x.ndim);
+  const idx = toIndex('gather', 'index', index);
+  const xs = x.ndim === 0 ? [1] : x.shape;
+  const is = idx.shape.length === 0 ? [1] : idx.shape;
+  if (is.length !== xs.length) {
+    fail('gather', `index must have as many dims as the input (${xs.length}), got shape ${fmtShape(idx.shape)}`);
+  }
+  for (let i = 0; i < xs.length; i++) {
+    if (i !== d && is[i] > xs[i]) fail('gather', `index shape ${fmtShape(idx.shape)} exceeds input shape ${fmtShape(x.shape)} at dim ${i}`);
+  }
+  const xst = stridesOf(xs);
+  const ist = stridesOf(is);
+  const src = new Int32Array(idx.data.length);
+  for (let k = 0; k < src.length; k++) {
+    let rem = k;
+    let off = 0;
+    for (let i = 0; i < is.length; i++) {
+      const c = Math.floor(rem / ist[i]);
+      rem -= c * ist[i];
+      if (i === d) {
+        let v = idx.data[k];
+        if (v < -xs[d] || v >= xs[d]) fail('gather', `index ${v} is out of range for dim ${d} of size ${xs[d]}`);
+        if (v < 0) v += xs[d];
+        off += v * xst[i];
+      } else off += c * xst[i];
+    }
+    src[k] = off;
+  }
+  return apply(GATHER, [x], { dim: d, src, shape: idx.shape });
+}
+
+export function indexSelect(x: Tensor, dim: number, index: IndexLike): Tensor {
+  const d = normDim('indexSelect', dim, x.ndim);
+  const idx = toIndex('indexSelect', 'index', index);
+  if (idx.shape.length > 1) fail('indexSelect', `index must be 1-D, got shape ${fmtShape(idx.shape)}`);
+  const xs = x.ndim === 0 ? [1] : x.shape;
+  const outer = sizeOf(xs.slice(0, d));
+  const inner = sizeOf(xs.slice(d + 1));
+  const n = idx.data.length;
+  const src = new Int32Array(outer * n * inner);
+  for (let j = 0; j < n; j++) {
+    let v = idx.data[j];
+    if (v < -xs[d] || v >= xs[d]) fail('indexSelect', `index ${v} is out of range for dim ${d} of size ${xs[d]}`);
+    if (v < 0) v += xs[d];
+    for (let o = 0; o < outer; o++) {
+      for (let i = 0; i < inner; i++) src[(o * n + j) * inner + i] = (o * xs[d] + v) * inner + i;
+    }
+  }
+  const shape = x.ndim === 0 ? [n] : x.shape.map((s, i) => (i === d ? n : s));
+  return apply(GATHER, [x], { dim: d, src, shape });
+}
+
+const SLICE = primitive<Box, void>({
+  name: 'slice',
+  forward([a], box) {
+    return { data: boxCopy(a.data, a.shape, box), shape: box.map((b) => b[2]), saved: undefined };
+  },
+  backward(g, { attrs: box, inputs }) {
+    const gx = new Float64Array(inputs[0].size);
+    boxAddInto(gx, inputs[0].shape, box, g);
+    return [{ shape: inputs[0].shape, data: gx }];
+  },
+});
+
+/** `x[..., start:end:step, ...]` along `dim`, with Python's clamping of out-of-range bounds. */
+export function slice(x: Tensor, dim: number, start?: number, end?: number, step = 1): Tensor {
+  const d = normDim('slice', dim, x.ndim);
+  if (!Number.isInteger(step) || step < 1) fail('slice', `step must be a positive integer, got ${describe(step)}`);
+  for (const [name, v] of [['start', start], ['end', end]] as const) {
+    if (v !== undefined && !Number.isInteger(v)) fail('slice', `${name} must be an integer, got ${describe(v)}`);
+  }
+  const n = x.shape[d];
+  const clampIdx = (v: number): number => Math.min(Math.max(v < 0 ? v + n : v, 0), n);
+  const s = clampIdx(start ?? 0);
+  const e = clampIdx(end ?? n);
+  const count = e > s ? Math.ceil((e - s) / step) : 0;
+  const box: Box = x.shape.map((len, i) => (i === d ? [s, step, count] as const : [0, 1, len] as const));
+  return apply(SLICE, [x], box);
+}
+
+const CONCAT = primitive<number, void>({
+  name: 'concat',
+  forward(parts, dim) {
+    const shape = parts[0].shape.slice();
+    shape[dim] = parts.reduce((s, p) => s + p.shape[dim], 0);
+    const outer = sizeOf(shape.slice(0, dim));
+    const rowOut = sizeOf(shape.slice(dim));
+    const y = new Float64Array(sizeOf(shape));
+    let off = 0;
+    for (const p of parts) {
+      const row = sizeOf(p.shape.slice(dim));
+      for (let o = 0; o < outer; o++) y.set(p.data.subarray(o * row, (o + 1) * row), o * rowOut + off);
+      off += row;
+    }
+    return { data: y, shape, saved: undefined };
+  },
+  backward(g, { attrs: dim, inputs, out, needs }) {
+    const outer = sizeOf(out.shape.slice(0, dim));
+    const rowOut = sizeOf(out.shape.slice(dim));
+    let off = 0;
+    return inputs.map((p, i): Grad | null => {
+      const row = sizeOf(p.shape.slice(dim));
+      const start = off;
+      off += row;
+      if (!needs[i]) return null;
+      const gp = new Float64Array(p.size);
+      for (let o = 0; o < outer; o++) gp.set(g.subarray(o * rowOut + start, o * rowOut + start + row), o * row);
+      return { shape: p.shape, data: gp };
+    });
+  },
+});
+
+export function concat(tensors: readonly Tensor[], dim = 0): Tensor {
+  if (!Array.isArray(tensors) || tensors.length === 0 || !tensors.every((t) => t instanceof Tensor)) {
+    fail('concat', `tensors must be a non-empty array of Tensors, got ${describe(tensors)}`);
+  }
+  const first = tensors[0];
+  if (first.ndim === 0) fail('concat', 'zero-dimensional tensors cannot be concatenated (use stack)');
+  const d = normDim('concat', dim, first.ndim);
+  tensors.forEach((t, i) => {
+    if (t.ndim !== first.ndim || t.shape.some((s, j) => j !== d && s !== first.shape[j])) {
+      fail('concat', `tensor ${i} has shape ${fmtShape(t.shape)}, which does not match ${fmtShape(first.shape)} outside dim ${d}`);
+    }
+  });
+  return apply(CONCAT, tensors, d);
+}
+
+export function stack(tensors: readonly Tensor[], dim = 0): Tensor {
+  if (!Array.isArray(tensors) || tensors.length === 0 || !tensors.every((t) => t instanceof Tensor)) {
+    fail('stack', `tensors must be a non-empty array of Tensors, got ${describe(tensors)}`);
+  }
+  const first = tensors[0];
+  tensors.forEach((t, i) => {
+    if (!sameShape(t.shape, first.shape)) fail('stack', `tensor ${i} has shape ${fmtShape(t.shape)}, expected ${fmtShape(first.shape)}`);
+  });
+  const d = normDim('stack', dim, first.ndim + 1);
+  return concat(tensors.map((t) => unsqueeze(t, d)), d);
+}

@@ -1,0 +1,86 @@
+/**
+ * softmax and logSoftmax as fused primitives: composing them from exp/sum/log would overflow
+ * for large logits, and the fused backward needs one pass instead of four.
+ */
+import { apply, primitive } from '../autograd.js';
+import { normDim, sizeOf } from '../shape.js';
+import type { Tensor } from '../tensor.js';
+
+interface Lay { outer: number; r: number; inner: number }
+
+function layout(fn: string, x: Tensor, dim: number): Lay {
+  if (x.ndim === 0) {
+    normDim(fn, dim, 0);
+    return { outer: 1, r: 1, inner: 1 };
+  }
+  const d = normDim(fn, dim, x.ndim);
+  return { outer: sizeOf(x.shape.slice(0, d)), r: x.shape[d], inner: sizeOf(x.shape.slice(d + 1)) };
+}
+
+/** Writes log-softmax of each slice of `x` into `y`: y = x - (m + log Σ exp(x - m)). */
+export function logSoftmaxInto(x: Float64Array, y: Float64Array, { outer, r, inner }: Lay): void {
+  for (let o = 0; o < outer; o++) {
+    for (let j = 0; j < inner; j++) {
+      const base = o * r * inner + j;
+      let m = -Infinity;
+      for (let k = 0; k < r; k++) {
+        const v = x[base + k * inner];
+        if (v > m || v !== v) m = v;
+      }
+      let s = 0;
+      for (let k = 0; k < r; k++) s += Math.exp(x[base + k * inner] - m);
+      const lse = m + Math.log(s);
+      for (let k = 0; k < r; k++) y[base + k * inner] = x[base + k * inner] - lse;
+    }
+  }
+}
+
+const LOG_SOFTMAX = primitive<Lay, void>({
+  name: 'logSoftmax',
+  forward([a], lay) {
+    const y = new Float64Array(a.size);
+    logSoftmaxInto(a.data, y, lay);
+    return { data: y, shape: a.shape, saved: undefined };
+  },
+  // d/dx_k of Σ_i g_i y_i = g_k - softmax_k Σ_i g_i
+  backward(g, { attrs: { outer, r, inner }, out, inputs }) {
+    const y = out.data;
+    const gx = new Float64Array(y.length);
+    for (let o = 0; o < outer; o++) {
+      for (let j = 0; j < inner; j++) {
+        const base = o * r * inner + j;
+        let s = 0;
+        for (let k = 0; k < r; k++) s += g[base + k * inner];
+        for (let k = 0; k < r; k++) gx[base + k * inner] = g[base + k * inner] - Math.exp(y[base + k * inner]) * s;
+      }
+    }
+    return [{ shape: inputs[0].shape, data: gx }];
+  },
+});
+
+const SOFTMAX = primitive<Lay, void>({
+  name: 'softmax',
+  forward([a], lay) {
+    const y = new Float64Array(a.size);
+    logSoftmaxInto(a.data, y, lay);
+    for (let i = 0; i < y.length; i++) y[i] = Math.exp(y[i]);
+    return { data: y, shape: a.shape, saved: undefined };
+  },
+  // d/dx_k of Σ_i g_i y_i = y_k (g_k - Σ_i g_i y_i)
+  backward(g, { attrs: { outer, r, inner }, out, inputs }) {
+    const y = out.data;
+    const gx = new Float64Array(y.length);
+    for (let o = 0; o < outer; o++) {
+      for (let j = 0; j < inner; j++) {
+        const base = o * r * inner + j;
+        let s = 0;
+        for (let k = 0; k < r; k++) s += g[base + k * inner] * y[base + k * inner];
+        for (let k = 0; k < r; k++) gx[base + k * inner] = y[base + k * inner] * (g[base + k * inner] - s);
+      }
+    }
+    return [{ shape: inputs[0].shape, data: gx }];
+  },
+});
+
+export const softmax = (x: Tensor, dim: number): Tensor => apply(SOFTMAX, [x], layout('softmax', x, dim));
+export const logSoftmax = (x: Tensor, dim: number): Tensor => apply(LOG_SOFTMAX, [x], layout('logSoftmax', x, dim));
