@@ -25,6 +25,13 @@ export function checkOptions(fn: string, opts: object | undefined, allowed: read
 /**
  * A tensor from a number, nested arrays, a number[] or a Float64Array. A Float64Array is used
  * as the storage itself, not copied; pass `shape` to view flat data as n-dimensional.
+ *
+ * @example
+ * const x = tensor([[1, 2], [3, 4]], { requiresGrad: true });
+ * const y = x.mul(x).sum();
+ * y.backward();
+ * y.item(); // => 30
+ * x.grad.toArray(); // => [[2, 4], [6, 8]]
  */
 export function tensor(values: NestedNumbers | Float64Array | Tensor, opts: TensorOptions = {}): Tensor {
   checkOptions('tensor', opts, TENSOR_KEYS);

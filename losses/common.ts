@@ -76,11 +76,3 @@ export function classIndices(fn: string, arg: string, x: unknown, n: number, ign
   }
   return t;
 }
-
-/** Throws unless every entry of `t` is exactly 1 or -1. */
-export function expectSigns(fn: string, arg: string, t: Tensor): void {
-  for (let i = 0; i < t.size; i++) {
-    const v = t.data[i];
-    if (v !== 1 && v !== -1) fail(fn, `${arg} must hold 1 or -1, got ${describe(v)} at flat position ${i}`);
-  }
-}
