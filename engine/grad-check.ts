@@ -70,6 +70,8 @@ export function gradCheck(fn: Fn, inputs: readonly Tensor[], opts: GradCheckOpti
   const mode = opts.mode ?? 'vjp';
   const report: GradCheckReport = { ok: false, maxAbsError: 0, maxRelError: 0, mode, checks: 0, failures: [] };
   const saved = inputs.map((t) => (t instanceof Tensor ? t.grad : null));
+  // Restored in `finally`: `fn` may throw while an input is perturbed.
+  const data = inputs.map((t) => (t instanceof Tensor ? t.data.slice() : null));
   try {
     checkOptions('gradCheck', opts, ['eps', 'atol', 'rtol', 'mode', 'trials', 'seed']);
     if (!inputs.every((t) => t instanceof Tensor)) throw new Error('gradCheck: inputs must all be Tensors');
@@ -136,7 +138,10 @@ export function gradCheck(fn: Fn, inputs: readonly Tensor[], opts: GradCheckOpti
     report.error = e instanceof Error ? e.message : String(e);
   } finally {
     inputs.forEach((t, i) => {
-      if (t instanceof Tensor) t.grad = saved[i];
+      if (t instanceof Tensor) {
+        t.grad = saved[i];
+        t.data.set(data[i]!);
+      }
     });
   }
   return report;

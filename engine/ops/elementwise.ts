@@ -62,13 +62,13 @@ const SQRT = unary('sqrt',
   (x, y) => { for (let i = 0; i < x.length; i++) y[i] = Math.sqrt(x[i]); },
   (_x, y, g, gx) => { for (let i = 0; i < g.length; i++) gx[i] = g[i] / (2 * y[i]); });
 
-// NOTE: abs'(0) = 0 (PyTorch uses sign(x), and sign(0) = 0).
+// NOTE: abs'(x) = sgn(x) as in PyTorch, so abs'(0) = 0, and abs'(NaN) = 0 too (torch.sgn(NaN) = 0).
 const ABS = unary('abs',
   (x, y) => { for (let i = 0; i < x.length; i++) y[i] = Math.abs(x[i]); },
   (x, _y, g, gx) => {
     for (let i = 0; i < g.length; i++) {
       const v = x[i];
-      gx[i] = v > 0 ? g[i] : v < 0 ? -g[i] : v === 0 ? 0 : NaN;
+      gx[i] = v > 0 ? g[i] : v < 0 ? -g[i] : 0;
     }
   });
 
@@ -81,10 +81,11 @@ const TANH = unary('tanh',
   (x, y) => { for (let i = 0; i < x.length; i++) y[i] = Math.tanh(x[i]); },
   (_x, y, g, gx) => { for (let i = 0; i < g.length; i++) gx[i] = g[i] * (1 - y[i] * y[i]); });
 
-// NOTE: relu'(0) = 0, as in PyTorch. NaN stays NaN.
+// NOTE: relu'(0) = 0, as in PyTorch. NaN stays NaN, and, as PyTorch's `result <= 0 ? 0 : g`,
+// the gradient passes through a NaN.
 const RELU = unary('relu',
   (x, y) => { for (let i = 0; i < x.length; i++) { const v = x[i]; y[i] = v > 0 ? v : v <= 0 ? 0 : v; } },
-  (x, _y, g, gx) => { for (let i = 0; i < g.length; i++) gx[i] = x[i] > 0 ? g[i] : 0; });
+  (x, _y, g, gx) => { for (let i = 0; i < g.length; i++) gx[i] = x[i] <= 0 ? 0 : g[i]; });
 
 // NOTE: like torch.nn.functional.softplus (beta 1, threshold 20): above 20 it returns x itself,
 // which differs from log1p(exp(x)) by less than 2.1e-9 there.
@@ -111,6 +112,7 @@ export const softplus = (x: Tensor): Tensor => apply(SOFTPLUS, [x], undefined);
 interface ClampAttrs { lo: number; hi: number }
 
 // NOTE: the gradient passes where lo <= x <= hi, bounds included, as in PyTorch; NaN stays NaN.
+// With lo > hi every value becomes hi (min(max(x, lo), hi)), again as PyTorch, and a NaN bound gives NaN.
 const CLAMP = primitive<ClampAttrs, F64>({
   name: 'clamp',
   forward([a], { lo, hi }) {
@@ -118,7 +120,8 @@ const CLAMP = primitive<ClampAttrs, F64>({
     const y = new Float64Array(x.length);
     for (let i = 0; i < x.length; i++) {
       const v = x[i];
-      y[i] = v < lo ? lo : v > hi ? hi : v;
+      const up = v < lo || lo !== lo ? lo : v;
+      y[i] = up > hi || hi !== hi ? hi : up;
     }
     return { data: y, shape: a.shape, saved: x };
   },
@@ -211,6 +214,7 @@ const POW = binary('pow', (a, b, y) => { for (let i = 0; i < y.length; i++) y[i]
   });
 
 // NOTE: where a = b, maximum and minimum split the gradient evenly between both inputs, as PyTorch.
+// Where either is NaN, both receive the whole gradient (PyTorch masks only on a < b and a = b).
 function pickMax(a: F64, b: F64, y: F64): void {
   for (let i = 0; i < y.length; i++) {
     const u = a[i];
@@ -228,7 +232,7 @@ function pickMin(a: F64, b: F64, y: F64): void {
 const winnerGrad = (sign: 1 | -1) => (a: F64, b: F64, _y: F64, g: F64, ga: F64): void => {
   for (let i = 0; i < g.length; i++) {
     const d = (a[i] - b[i]) * sign;
-    ga[i] = d > 0 ? g[i] : d === 0 ? 0.5 * g[i] : 0;
+    ga[i] = d < 0 ? 0 : d === 0 ? 0.5 * g[i] : g[i];
   }
 };
 const MAXIMUM = binary('maximum', pickMax, winnerGrad(1), (a, b, y, g, gb) => winnerGrad(1)(b, a, y, g, gb));

@@ -14,7 +14,10 @@ type F64 = Float64Array;
 const KB = 128;
 const JB = 512;
 
-/** C[M,N] += A[M,K] B[K,N], blocked over k and j so a panel of B stays in cache across rows of A. */
+/**
+ * C[M,N] += A[M,K] B[K,N], blocked over k and j so a panel of B stays in cache across rows of A.
+ * No kernel skips zeros of A: 0 · NaN and 0 · Infinity must give NaN, as in PyTorch.
+ */
 function gemmNN(a: F64, ao: number, b: F64, bo: number, c: F64, co: number, M: number, K: number, N: number): void {
   for (let j0 = 0; j0 < N; j0 += JB) {
     const j1 = Math.min(N, j0 + JB);
@@ -32,7 +35,6 @@ function gemmNN(a: F64, ao: number, b: F64, bo: number, c: F64, co: number, M: n
         }
         for (; k < k1; k++) {
           const av = a[ai + k];
-          if (av === 0) continue;
           const bk = bo + k * N;
           for (let j = j0; j < j1; j++) c[ci + j] += av * b[bk + j];
         }
@@ -78,7 +80,6 @@ function gemmTN(a: F64, ao: number, b: F64, bo: number, c: F64, co: number, M: n
     const bk = bo + k * N;
     for (let i = 0; i < M; i++) {
       const av = a[ak + i];
-      if (av === 0) continue;
       const ci = co + i * N;
       for (let j = 0; j < N; j++) c[ci + j] += av * b[bk + j];
     }
@@ -136,7 +137,8 @@ export function matmul(a: Tensor, b: Tensor): Tensor {
 
 interface NormAttrs extends Layout { p: number }
 
-// NOTE: where the norm is 0 the gradient is 0 (PyTorch masks it), not the NaN of 0/0.
+// NOTE: where the norm is 0 the gradient is 0 (PyTorch masks it), not the NaN of 0/0; for p < 1
+// an entry equal to 0 gets 0 rather than 0 · Infinity (PyTorch masks that too).
 // The infinity norm splits the gradient evenly among the entries of largest magnitude, as PyTorch.
 const NORM = primitive<NormAttrs, void>({
   name: 'norm',
@@ -183,7 +185,7 @@ const NORM = primitive<NormAttrs, void>({
         const scale = p === 2 ? g[oi] / n : p === 1 ? g[oi] : g[oi] / Math.pow(n, p - 1);
         for (let k = 0; k < r; k++) {
           const v = x[base + k * inner];
-          gx[base + k * inner] = p === 2 ? v * scale : p === 1 ? Math.sign(v) * scale : Math.sign(v) * Math.pow(Math.abs(v), p - 1) * scale;
+          gx[base + k * inner] = p === 2 ? v * scale : p === 1 || v === 0 ? Math.sign(v) * scale : Math.sign(v) * Math.pow(Math.abs(v), p - 1) * scale;
         }
       }
     }

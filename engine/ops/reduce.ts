@@ -20,6 +20,8 @@ export function reductionPlan(fn: string, x: Tensor, dim: Dims | undefined, keep
   if (dim === undefined) return { x, lay: { outer: 1, r: x.size, inner: 1, shape: keepDim ? x.shape.map(() => 1) : [] }, all: true };
   const list = typeof dim === 'number' ? [dim] : Array.from(dim);
   if (!list.every((d) => typeof d === 'number')) fail(fn, `dim must be a number or an array of numbers, got ${JSON.stringify(dim)}`);
+  // NOTE: an empty list of dims reduces over every dim, as torch.sum(x, []) and torch.amax(x, []) do.
+  if (list.length === 0) return reductionPlan(fn, x, undefined, keepDim);
   const dims = list.map((d) => normDim(fn, d, nd)).sort((a, b) => a - b);
   for (let i = 1; i < dims.length; i++) if (dims[i] === dims[i - 1]) fail(fn, `dim ${dims[i]} appears twice in ${JSON.stringify(dim)}`);
   if (nd === 0) return { x, lay: { outer: 1, r: 1, inner: 1, shape: [] }, all: typeof dim !== 'number' };

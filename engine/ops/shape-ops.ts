@@ -70,6 +70,9 @@ export function reshape(x: Tensor, shape: readonly number[]): Tensor {
     fail('reshape', `shape must be integers >= 0 with at most one -1, got ${fmtShape(shape)}`);
   }
   const known = shape.reduce((p, d) => (d === -1 ? p : p * d), 1);
+  if (free === 1 && known === 0) {
+    fail('reshape', `cannot reshape a tensor of shape ${fmtShape(x.shape)} to ${fmtShape(shape)}: with a 0 in the shape the size of -1 is ambiguous`);
+  }
   const resolved = shape.map((d) => (d === -1 ? (known === 0 ? 0 : n / known) : d));
   if (sizeOf(resolved) !== n || !resolved.every(Number.isInteger)) {
     fail('reshape', `cannot reshape a tensor of shape ${fmtShape(x.shape)} (${n} values) to ${fmtShape(shape)}`);

@@ -17,7 +17,7 @@ function layout(fn: string, x: Tensor, dim: number): Lay {
   return { outer: sizeOf(x.shape.slice(0, d)), r: x.shape[d], inner: sizeOf(x.shape.slice(d + 1)) };
 }
 
-/** Writes log-softmax of each slice of `x` into `y`: y = x - (m + log Σ exp(x - m)). */
+/** Writes log-softmax of each slice of `x` into `y`: y = (x - m) - log Σ exp(x - m). */
 export function logSoftmaxInto(x: Float64Array, y: Float64Array, { outer, r, inner }: Lay): void {
   for (let o = 0; o < outer; o++) {
     for (let j = 0; j < inner; j++) {
@@ -29,8 +29,9 @@ export function logSoftmaxInto(x: Float64Array, y: Float64Array, { outer, r, inn
       }
       let s = 0;
       for (let k = 0; k < r; k++) s += Math.exp(x[base + k * inner] - m);
-      const lse = m + Math.log(s);
-      for (let k = 0; k < r; k++) y[base + k * inner] = x[base + k * inner] - lse;
+      // (x - m) - log s, in PyTorch's order: x - (m + log s) loses digits when |m| is large.
+      const logS = Math.log(s);
+      for (let k = 0; k < r; k++) y[base + k * inner] = x[base + k * inner] - m - logS;
     }
   }
 }

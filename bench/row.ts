@@ -1,0 +1,50 @@
+/** What a benchmark row is: one workload, its contenders, and the goals its ratios are judged by. */
+
+/** A loss value and the gradients of every input that requires grad, in a fixed order. */
+export interface LossGrad {
+  loss: number;
+  grads: Float64Array[];
+}
+
+/** A ratio goal: met when lossgrad time / reference time is at most `max`. */
+export interface Goal {
+  max: number;
+  text: string;
+}
+
+export interface TfjsContender {
+  /** One forward+backward step with every tensor it made disposed. */
+  step(): void;
+  /** The same step, read back (float32) for a loose sanity check of the tfjs code. */
+  result(): LossGrad;
+}
+
+export interface Prepared {
+  lossgrad(): LossGrad;
+  fused(): LossGrad;
+  tfjs?: TfjsContender;
+}
+
+/** A row whose code under test cannot run yet, and why. */
+export interface Skip {
+  skip: string;
+}
+
+export interface TorchSpec {
+  kind: string;
+  sizes: Record<string, number>;
+}
+
+export interface Row {
+  id: string;
+  issue: number;
+  title: string;
+  sizes: string;
+  goals: { fused?: Goal; tfjs?: Goal; torch?: Goal; stepUs?: number };
+  torch?: TorchSpec;
+  prepare(): Promise<Prepared | Skip>;
+}
+
+export const within = (max: number): Goal => ({ max, text: `≤${max}x` });
+export const faster = (times = 1): Goal =>
+  times === 1 ? { max: 1, text: '<1x' } : { max: 1 / times, text: `≤${+(1 / times).toFixed(3)}x (${times}x faster)` };

@@ -1,0 +1,48 @@
+/** C1, C2: ctcLoss forward and backward through logSoftmax, against PyTorch's CPU kernel. */
+import { tensor } from '../../engine/index.js';
+import { ints, normal } from '../data.js';
+import { isSkip, loadExport } from '../load.js';
+import type { Prepared, Row, Skip } from '../row.js';
+import { faster, within } from '../row.js';
+import type { CtcSizes } from './ctc-alpha-beta.js';
+import { ctcFused } from './ctc-alpha-beta.js';
+import type { CtcLoss } from './signatures.js';
+
+function prepareFor(sizes: CtcSizes, seed: number): () => Promise<Prepared | Skip> {
+  const { T, N, C, S } = sizes;
+  return async () => {
+    const ctcLoss = await loadExport<CtcLoss>('../ctc/index.js', 'ctcLoss');
+    if (isSkip(ctcLoss)) return ctcLoss;
+    const xd = normal(T * N * C, seed);
+    const targets = ints(N * S, seed + 1, 1, C);
+    const logits = tensor(xd, { shape: [T, N, C], requiresGrad: true });
+    const tt = tensor(Float64Array.from(targets), { shape: [N, S] });
+    const inputLengths = new Array<number>(N).fill(T);
+    const targetLengths = new Array<number>(N).fill(S);
+    return {
+      lossgrad() {
+        logits.zeroGrad();
+        const l = ctcLoss(logits.logSoftmax(2), tt, inputLengths, targetLengths);
+        l.backward();
+        return { loss: l.item(), grads: [logits.grad!.data] };
+      },
+      fused: () => ctcFused(xd, targets, sizes),
+    };
+  };
+}
+
+function ctcRow(id: string, sizes: CtcSizes, seed: number): Row {
+  const { T, N, C, S } = sizes;
+  return {
+    id,
+    issue: 4,
+    title: 'ctc: ctcLoss through logSoftmax',
+    sizes: `T=${T} N=${N} C=${C} S=${S}`,
+    goals: { fused: within(1.2), torch: faster() },
+    torch: { kind: 'ctc', sizes: { T, N, C, S } },
+    prepare: prepareFor(sizes, seed),
+  };
+}
+
+export const ctcSmall = ctcRow('C1', { T: 200, N: 32, C: 40, S: 50 }, 71);
+export const ctcLarge = ctcRow('C2', { T: 1000, N: 8, C: 100, S: 200 }, 73);

@@ -1,0 +1,18 @@
+/** Every benchmark row, in the order of the table. */
+import type { Row } from '../row.js';
+import { ctcLarge, ctcSmall } from './ctc-loss.js';
+import { ebmHinge } from './ebm-hinge.js';
+import { mlpMnist } from './engine-mlp-mnist.js';
+import { mlpSmall } from './engine-mlp-small.js';
+import { sigmoidSquare } from './engine-sigmoid-square.js';
+import { bceWithLogits } from './losses-bce-with-logits.js';
+import { cosineEmbedding } from './losses-cosine-embedding.js';
+import { crossEntropy } from './losses-cross-entropy.js';
+import { tripletMargin } from './losses-triplet-margin.js';
+
+export const ROWS: readonly Row[] = [
+  sigmoidSquare, mlpSmall, mlpMnist,
+  bceWithLogits, crossEntropy, tripletMargin, cosineEmbedding,
+  ctcSmall, ctcLarge,
+  ebmHinge,
+];

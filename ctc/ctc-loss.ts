@@ -1,0 +1,219 @@
+/**
+ * ctcLoss: one fused primitive whose forward is the alpha recursion and whose backward is the
+ * beta recursion. Fused because composing the recursion from elementwise ops would record
+ * T·L nodes per sample and run the backward pass through all of them.
+ */
+import { apply, isGradEnabled, primitive } from '../engine/autograd.js';
+import { describe, fail } from '../engine/errors.js';
+import type { Tensor } from '../engine/tensor.js';
+import type { Reduction, ReductionOption } from '../losses/common.js';
+import { checkOpts, checkReduction } from '../losses/common.js';
+import type { Dims, IndexInput, LengthsInput, Targets } from './args.js';
+import { minFrames, problemArgs } from './args.js';
+import { logSpaceSample } from './log-space.js';
+import type { AlphaRows } from './recursion.js';
+import { MAX_SPREAD, alphaExtended, alphaRows, betaExtendedGrad, extend, workspace } from './recursion.js';
+
+export interface CtcLossOptions extends ReductionOption {
+  /** Index of the blank class (default 0). */
+  blank?: number;
+  /** Replace an infinite loss (an infeasible or impossible target) and its gradient by 0 (default false). */
+  zeroInfinity?: boolean;
+}
+
+interface Attrs {
+  dims: Dims;
+  blank: number;
+  targets: Targets;
+  inputLengths: Int32Array;
+  reduction: Reduction;
+  zeroInfinity: boolean;
+  /** Keep every alpha row and the exponentiated frames for the backward pass. */
+  store: boolean;
+}
+
+const EXTENDED = 0;
+const LOG_SPACE = 1;
+
+interface Saved {
+  /** −log P per sample before zeroInfinity. */
+  raw: Float64Array;
+  /** How each sample was computed: EXTENDED or LOG_SPACE. */
+  mode: Uint8Array;
+  /** Per sample, its Tn alpha rows (EXTENDED samples only). */
+  alphas: (AlphaRows | null)[];
+  /** exp(logProbs − frame maximum), [T, N, C]. */
+  probs: Float64Array;
+}
+
+function maxTargetLength(t: Targets): number {
+  let m = 0;
+  for (let n = 0; n + 1 < t.offsets.length; n++) m = Math.max(m, t.offsets[n + 1] - t.offsets[n]);
+  return m;
+}
+
+/** Per-sample weight of the reduced loss: 1 for 'sum', 1 / (max(U_n, 1) · N) for 'mean'. */
+function weight(a: Attrs, n: number): number {
+  if (a.reduction === 'sum') return 1;
+  return 1 / (Math.max(a.targets.offsets[n + 1] - a.targets.offsets[n], 1) * a.dims.N);
+}
+
+const CTC = primitive<Attrs, Saved>({
+  name: 'ctcLoss',
+  forward([logProbs], a) {
+    const { T, N, C, batched } = a.dims;
+    const lp = logProbs.data; // [T, N, C]
+    const { labels, offsets } = a.targets;
+    const ws = workspace(maxTargetLength(a.targets));
+    const probs = new Float64Array(T * N * C); // [T, N, C]
+    const raw = new Float64Array(N);
+    const mode = new Uint8Array(N);
+    const alphas: (AlphaRows | null)[] = new Array<AlphaRows | null>(N).fill(null);
+    for (let n = 0; n < N; n++) {
+      const Tn = a.inputLengths[n];
+      const len = offsets[n + 1] - offsets[n];
+      if (minFrames(labels, offsets[n], offsets[n + 1]) > Tn) {
+        raw[n] = Infinity;
+        continue;
+      }
+      if (Tn === 0) continue;
+      const L = extend(labels, offsets[n], len, a.blank, ws);
+      // Each frame is exponentiated once, after subtracting its maximum so that no class
+      // overflows and the best one is exactly 1; the shifts are added back to log P.
+      let shift = 0;
+      let extreme = false;
+      for (let t = 0; t < Tn; t++) {
+        const base = (t * N + n) * C;
+        let m = -Infinity;
+        for (let c = 0; c < C; c++) {
+          const v = lp[base + c];
+          if (v > m || v !== v) m = v;
+        }
+        if (m === -Infinity) m = 0;
+        else if (!Number.isFinite(m)) extreme = true;
+        shift += m;
+        for (let c = 0; c < C; c++) {
+          const d = lp[base + c] - m;
+          if (d < -MAX_SPREAD && d !== -Infinity) extreme = true;
+          probs[base + c] = Math.exp(d);
+        }
+      }
+      if (extreme) {
+        raw[n] = -logSpaceSample(lp, N, C, n, Tn, L, ws, null, 0);
+        mode[n] = LOG_SPACE;
+      } else {
+        const rows = a.store ? alphaRows(Tn, L) : null; // [Tn, L + 2]
+        raw[n] = -(alphaExtended(probs, N, C, n, Tn, L, ws, rows) + shift);
+        alphas[n] = rows;
+      }
+    }
+    const loss = a.zeroInfinity ? raw.map((v) => (v === Infinity ? 0 : v)) : raw; // [N]
+    let data: Float64Array;
+    if (a.reduction === 'none') data = loss;
+    else {
+      let s = 0;
+      for (let n = 0; n < N; n++) s += a.reduction === 'mean' ? loss[n] / Math.max(offsets[n + 1] - offsets[n], 1) : loss[n];
+      data = new Float64Array([a.reduction === 'mean' ? s / N : s]);
+    }
+    return { data, shape: a.reduction === 'none' && batched ? [N] : [], saved: { raw, mode, alphas, probs } };
+  },
+  // d(−log P)/d logProbs[t, n, k] = −Σ_{s: l'_s = k} γ_t(s): minus the posterior of class k at t.
+  backward(g, { attrs: a, saved, inputs }) {
+    const { N, C } = a.dims;
+    const lp = inputs[0].data; // [T, N, C]
+    const { labels, offsets } = a.targets;
+    const ws = workspace(maxTargetLength(a.targets));
+    const grad = new Float64Array(lp.length); // [T, N, C]
+    for (let n = 0; n < N; n++) {
+      const Tn = a.inputLengths[n];
+      if (Tn === 0) continue;
+      const gn = a.reduction === 'none' ? g[n] : g[0] * weight(a, n);
+      if (saved.raw[n] === Infinity) {
+        // NOTE: an infinite loss has no derivative; like PyTorch, its frames get NaN (or 0 with zeroInfinity).
+        if (!a.zeroInfinity) for (let t = 0; t < Tn; t++) grad.fill(NaN, (t * N + n) * C, (t * N + n + 1) * C);
+        continue;
+      }
+      const L = extend(labels, offsets[n], offsets[n + 1] - offsets[n], a.blank, ws);
+      const alpha = saved.alphas[n];
+      if (saved.mode[n] === EXTENDED && alpha !== null && betaExtendedGrad(saved.probs, N, C, n, Tn, L, ws, alpha, gn, grad)) continue;
+      for (let t = 0; t < Tn; t++) grad.fill(0, (t * N + n) * C, (t * N + n + 1) * C);
+      logSpaceSample(lp, N, C, n, Tn, L, ws, grad, gn);
+    }
+    return [{ shape: inputs[0].shape, data: grad }];
+  },
+});
+
+/**
+ * Connectionist temporal classification loss: −log of the total probability of every
+ * alignment (path) of `targets` to the frames of `logProbs`.
+ *
+ * Formula: loss_n = −log Σ_{π ∈ B⁻¹(l_n)} Π_{t < Tn} exp(logProbs[t, n, π_t]), where B collapses
+ * repeats and then drops blanks, computed by the forward (alpha) recursion; the backward pass is
+ * the beta recursion, ∂loss_n/∂logProbs[t, n, k] = −Σ_{s: l'_s = k} α_t(s) β_t(s) / P.
+ *
+ * @param logProbs `[T, N, C]`, or `[T, C]` unbatched: per-frame log-probabilities (usually a
+ *   `logSoftmax` over C; any values are accepted).
+ * @param targets padded `[N, S]` (positions past a sample's length are ignored), or 1-D
+ *   concatenated of length Σ targetLengths, or `[S]` unbatched: labels in [0, C), never the blank.
+ *   A Tensor or nested number arrays.
+ * @param inputLengths `[N]` frames per sample, each ≤ T (a number or a one-element array when
+ *   unbatched). Frames past a sample's length get zero gradient.
+ * @param targetLengths `[N]` labels per sample (≤ S when padded).
+ * @param opts `blank = 0`, `reduction = 'mean'`, `zeroInfinity = false`.
+ * @returns `'none'`: `[N]` (`[]` unbatched); `'sum'`: `[]`; `'mean'` (default): `[]`, each loss
+ *   divided by max(targetLength, 1), then averaged over the batch.
+ *
+ * PyTorch: `torch.nn.functional.ctc_loss(log_probs, targets, input_lengths, target_lengths,
+ * blank, reduction, zero_infinity)`.
+ *
+ * NOTE: the gradient is the true derivative with respect to `logProbs`: minus the posterior of
+ * each class at each frame. PyTorch's ctc_loss backward returns softmax − posterior instead,
+ * which equals the true gradient only once composed with `logSoftmax` (its extra softmax term
+ * sums to one per frame and `logSoftmax`'s backward removes it). Compare with PyTorch through the
+ * logits (logits → logSoftmax → ctcLoss), never on `logProbs` directly.
+ *
+ * NOTE: a sample with inputLength 0 has loss 0 for an empty target and Infinity otherwise;
+ * PyTorch 1.13 returns unspecified values there.
+ *
+ * Numerical notes: the recursion runs over probabilities, each frame exponentiated once after
+ * subtracting its maximum, and each state's value carries its own power-of-two exponent (see
+ * recursion.ts), so no state underflows however far apart the states drift: stable for any T
+ * (tested at T = 10,000 against a log-space reference). A sample with a log-probability more than
+ * 550 below its frame's maximum, or with NaN or +Infinity, is computed in log space instead. An
+ * infeasible sample (inputLength < targetLength + adjacent repeats, see `ctcFeasible`) has loss
+ * Infinity and NaN gradient on its frames, or 0 and 0 with `zeroInfinity`. NaN propagates.
+ *
+ * References: A. Graves, S. Fernández, F. Gomez, J. Schmidhuber, "Connectionist Temporal
+ * Classification: Labelling Unsegmented Sequence Data with Recurrent Neural Networks", ICML 2006.
+ *
+ * @example
+ * const logits = tensor([[0.5, 1, -1], [0, 2, 0.3], [1, -0.5, 0.2]], { requiresGrad: true });
+ * const loss = ctcLoss(logits.logSoftmax(1), [1, 2], 3, 2);
+ * loss.item(); // => 1.1304099
+ * loss.backward();
+ * logits.grad.toArray()[0]; // => [0.0451405, -0.0669307, 0.0217902]
+ */
+export function ctcLoss(
+  logProbs: Tensor,
+  targets: IndexInput,
+  inputLengths: LengthsInput,
+  targetLengths: LengthsInput,
+  opts: CtcLossOptions = {},
+): Tensor {
+  const fn = 'ctcLoss';
+  const o = checkOpts(fn, opts, ['blank', 'reduction', 'zeroInfinity']);
+  const reduction = checkReduction(fn, o.reduction);
+  const zeroInfinity = o.zeroInfinity ?? false;
+  if (typeof zeroInfinity !== 'boolean') fail(fn, `zeroInfinity must be a boolean, got ${describe(zeroInfinity)}`);
+  const p = problemArgs(fn, logProbs, targets, inputLengths, targetLengths, o.blank);
+  const attrs: Attrs = {
+    dims: p.dims,
+    blank: p.blank,
+    targets: p.targets,
+    inputLengths: p.inputLengths,
+    reduction,
+    zeroInfinity,
+    store: isGradEnabled() && p.lp.requiresGrad,
+  };
+  return apply(CTC, [p.lp], attrs);
+}

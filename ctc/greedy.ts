@@ -1,0 +1,68 @@
+/** Best-path (greedy) CTC decoding. */
+import { checkOpts } from '../losses/common.js';
+import type { Tensor } from '../engine/tensor.js';
+import type { LengthsInput } from './args.js';
+import { blankArg, lengthsArg, logProbsArg } from './args.js';
+
+export interface CtcDecodeOptions {
+  /** Index of the blank class (default 0). */
+  blank?: number;
+}
+
+/** Reads the decoders' shared arguments; `inputLengths` may be omitted (every sample uses all T frames). */
+export function decoderArgs(fn: string, logProbs: unknown, inputLengths: unknown, blank: unknown): { lp: Float64Array; T: number; N: number; C: number; lengths: Int32Array; blank: number } {
+  const { lp, dims } = logProbsArg(fn, logProbs);
+  const b = blankArg(fn, blank, dims.C);
+  const lengths = inputLengths === undefined
+    ? new Int32Array(dims.N).fill(dims.T)
+    : lengthsArg(fn, 'inputLengths', inputLengths, dims.N, dims.batched, dims.T, `the number of frames T = ${dims.T}`);
+  return { lp: lp.data, T: dims.T, N: dims.N, C: dims.C, lengths, blank: b };
+}
+
+/**
+ * Greedy CTC decoding: the most likely class at each frame (the best path), with repeats
+ * collapsed and blanks dropped.
+ *
+ * Formula: B(argmax_c logProbs[0, n, c], …, argmax_c logProbs[Tn − 1, n, c]), where B merges
+ * runs of equal classes and then removes the blank.
+ *
+ * @param logProbs `[T, N, C]`, or `[T, C]` unbatched.
+ * @param inputLengths `[N]` frames per sample (a number when unbatched); omitted: all T.
+ * @param opts `blank = 0`.
+ * @returns `number[][]`: one label sequence per sample (one row when unbatched).
+ *
+ * PyTorch: no built-in; equivalent to `log_probs.argmax(-1)` followed by
+ * `torch.unique_consecutive` and removing the blank.
+ *
+ * Numerical notes: ties go to the lowest class index; a NaN in a frame wins its frame (as in
+ * `torch.argmax`). The best path's labelling need not be the most likely labelling; see
+ * `ctcBeamSearch`.
+ *
+ * References: A. Graves et al., "Connectionist Temporal Classification", ICML 2006, §3.2.
+ *
+ * @example
+ * const lp = tensor([[-0.1, -3, -3], [-3, -0.1, -3], [-3, -0.1, -3], [-0.1, -3, -3], [-3, -0.1, -3]]);
+ * ctcGreedyDecode(lp, 5); // => [[1, 1]]
+ */
+export function ctcGreedyDecode(logProbs: Tensor, inputLengths?: LengthsInput, opts: CtcDecodeOptions = {}): number[][] {
+  const fn = 'ctcGreedyDecode';
+  const o = checkOpts(fn, opts, ['blank']);
+  const { lp, N, C, lengths, blank } = decoderArgs(fn, logProbs, inputLengths, o.blank);
+  const out: number[][] = [];
+  for (let n = 0; n < N; n++) {
+    const labels: number[] = [];
+    let prev = -1;
+    for (let t = 0; t < lengths[n]; t++) {
+      const base = (t * N + n) * C;
+      let best = 0;
+      for (let c = 1; c < C; c++) {
+        const v = lp[base + c];
+        if (v > lp[base + best] || (v !== v && lp[base + best] === lp[base + best])) best = c;
+      }
+      if (best !== prev && best !== blank) labels.push(best);
+      prev = best;
+    }
+    out.push(labels);
+  }
+  return out;
+}

@@ -1,0 +1,241 @@
+/**
+ * The CTC forward-backward recursion (Graves et al., 2006) over probabilities with an extended
+ * exponent, one sample at a time.
+ *
+ * A target l of length U becomes the extended sequence l' = (blank, l_1, blank, …, l_U, blank)
+ * of L = 2U + 1 states. α_t(s) is the probability of the paths through frames 0..t that end in
+ * state s (emission at t included); β_t(s) that of finishing from state s at t (emission at t
+ * excluded), so Σ_s α_t(s) β_t(s) = P(l | x) at every t and the posterior of state s at t is
+ * γ_t(s) = α_t(s) β_t(s) / Σ_s' α_t(s') β_t(s').
+ *
+ * Why not log space: a log-sum-exp costs an exp and a log per state per frame. Why not one scale
+ * per frame (Rabiner's rescaling): over thousands of frames the states of one frame drift more
+ * than 1e308 apart, the small ones flush to zero, and a state that was negligible early can carry
+ * the whole probability later (at T = 10,000 the loss came out 18 nats off). So each state carries
+ * its own exponent: a value is m · 2^(300 e) with the mantissa m kept in [2^-150, 2^150). Terms
+ * are aligned to the largest exponent before adding; a term two or more exponent steps below is
+ * under 2^-300 of the sum and dropped. Nothing underflows, nothing needs an exp or a log, and
+ * renormalising is an exact multiplication by a power of two. Each frame's log-probabilities are
+ * exponentiated once, after subtracting the frame's maximum; a sample with a log-probability more
+ * than MAX_SPREAD below its frame's maximum (or NaN, +Infinity) is left to log-space.ts.
+ *
+ * Only states inside the window [L - 2(Tn - t), 2t + 2) can lie on a complete path at frame t;
+ * the loops skip the rest. Rows carry two pads so that s - 1, s - 2 (alpha) and s + 1, s + 2
+ * (beta) never need a bounds test.
+ */
+
+const BIG = 2 ** 300;
+const SMALL = 2 ** -300;
+const LO = 2 ** -150;
+const HI = 2 ** 150;
+/** The exponent of a zero: far below any reachable one, so it never wins an alignment. */
+export const ZERO_E = -(2 ** 30);
+/** ln(2^300): one exponent step in nats. */
+const STEP = 300 * Math.LN2;
+/**
+ * Largest gap (nats) between a frame's maximum and a finite log-probability that the recursion
+ * takes: e^-550 ≈ 2^-793, so a mantissa ≥ 2^-150 times it stays far above the subnormals.
+ */
+export const MAX_SPREAD = 550;
+
+/** Scratch sized once per call, so that the per-frame loops never allocate. */
+export interface Workspace {
+  /** l' with two trailing pads (blank): ext[s] is the class emitted in state s. */
+  readonly ext: Int32Array;
+  /** skip[s] = 1 where state s may be entered from s - 2 (a label differing from the previous label). */
+  readonly skip: Uint8Array;
+  /** Two rolling alpha rows of L + 2 (two leading pads): mantissas and exponents. */
+  readonly am: Float64Array;
+  readonly ae: Int32Array;
+  /** Two rolling beta rows of L + 2 (two trailing pads). */
+  readonly bm: Float64Array;
+  readonly be: Int32Array;
+}
+
+export function workspace(maxTargetLength: number): Workspace {
+  const w = 2 * maxTargetLength + 3;
+  return {
+    ext: new Int32Array(w),
+    skip: new Uint8Array(w),
+    am: new Float64Array(2 * w),
+    ae: new Int32Array(2 * w),
+    bm: new Float64Array(2 * w),
+    be: new Int32Array(2 * w),
+  };
+}
+
+/** Fills ws.ext and ws.skip for `labels[from .. from + len)` and returns L = 2 len + 1. */
+export function extend(labels: Int32Array, from: number, len: number, blank: number, ws: Workspace): number {
+  const L = 2 * len + 1;
+  const { ext, skip } = ws;
+  for (let s = 0; s < L + 2; s++) {
+    ext[s] = s % 2 === 1 && s < L ? labels[from + (s - 1) / 2] : blank;
+    skip[s] = s % 2 === 1 && s >= 3 && s < L && ext[s] !== ext[s - 2] ? 1 : 0;
+  }
+  return L;
+}
+
+/** First state of frame t's window (states below it cannot reach the end in time). */
+export function windowStart(L: number, Tn: number, t: number): number {
+  return Math.max(0, L - 2 * (Tn - t));
+}
+
+/** One past the last state of frame t's window (states above it cannot be reached by then). */
+export function windowEnd(L: number, t: number): number {
+  return Math.min(L, 2 * t + 2);
+}
+
+/** Alpha rows for the backward pass: Tn rows of L + 2, mantissas and exponents. */
+export interface AlphaRows {
+  m: Float64Array;
+  e: Int32Array;
+}
+
+export function alphaRows(Tn: number, L: number): AlphaRows {
+  return { m: new Float64Array(Tn * (L + 2)), e: new Int32Array(Tn * (L + 2)).fill(ZERO_E) };
+}
+
+/**
+ * Runs the alpha recursion for sample n over `probs` ([T, N, C], each frame exponentiated after
+ * subtracting a shift the caller adds back) and returns log P minus the shifts. With `rows`,
+ * every frame's row is kept there for the backward pass; otherwise two rolling rows are used.
+ */
+export function alphaExtended(probs: Float64Array, N: number, C: number, n: number, Tn: number, L: number, ws: Workspace, rows: AlphaRows | null): number {
+  const { ext, skip } = ws;
+  const W = L + 2;
+  const am = rows ? rows.m : ws.am;
+  const ae = rows ? rows.e : ws.ae;
+  if (!rows) {
+    am.fill(0, 0, 2 * W);
+    ae.fill(ZERO_E, 0, 2 * W);
+  }
+  let cur = 2;
+  for (let t = 0; t < Tn; t++) {
+    cur = (rows ? t : t & 1) * W + 2;
+    const prev = (rows ? t - 1 : (t - 1) & 1) * W + 2;
+    const p = (t * N + n) * C;
+    const end = windowEnd(L, t);
+    for (let s = windowStart(L, Tn, t); s < end; s++) {
+      let sum: number;
+      let E: number;
+      if (t === 0) {
+        sum = 1;
+        E = 0;
+      } else {
+        const e0 = ae[prev + s];
+        const e1 = ae[prev + s - 1];
+        const e2 = skip[s] === 1 ? ae[prev + s - 2] : ZERO_E;
+        E = e0 > e1 ? e0 : e1;
+        if (e2 > E) E = e2;
+        sum = e0 === E ? am[prev + s] : e0 === E - 1 ? am[prev + s] * SMALL : 0;
+        sum += e1 === E ? am[prev + s - 1] : e1 === E - 1 ? am[prev + s - 1] * SMALL : 0;
+        if (skip[s] === 1) sum += e2 === E ? am[prev + s - 2] : e2 === E - 1 ? am[prev + s - 2] * SMALL : 0;
+      }
+      let v = sum * probs[p + ext[s]];
+      if (v === 0) E = ZERO_E;
+      else {
+        while (v < LO) {
+          v *= BIG;
+          E--;
+        }
+        if (v >= HI) {
+          v *= SMALL;
+          E++;
+        }
+      }
+      am[cur + s] = v;
+      ae[cur + s] = E;
+    }
+  }
+  const m1 = am[cur + L - 1];
+  const e1 = ae[cur + L - 1];
+  const m2 = L >= 2 ? am[cur + L - 2] : 0;
+  const e2 = L >= 2 ? ae[cur + L - 2] : ZERO_E;
+  const E = e1 > e2 ? e1 : e2;
+  const tail = (e1 === E ? m1 : e1 === E - 1 ? m1 * SMALL : 0) + (e2 === E ? m2 : e2 === E - 1 ? m2 * SMALL : 0);
+  return Math.log(tail) + E * STEP;
+}
+
+/** Scale of a product m_α m_β (in [2^-300, 2^300)) whose exponent sum is d steps below the largest. */
+function productScale(d: number): number {
+  return d === 0 ? 1 : d === -1 ? SMALL : d === -2 ? SMALL * SMALL : 0;
+}
+
+/**
+ * Runs the beta recursion for sample n backwards from its last frame and, frame by frame,
+ * subtracts gn·γ_t(s) from grad[t, n, l'_s]: the true derivative of gn·(−log P) with respect to
+ * logProbs[t, n, l'_s]. `rows` holds the alpha rows `alphaExtended` kept. Returns false, having
+ * written part of the sample's gradient, when a frame's Σ α β is zero or not finite.
+ */
+export function betaExtendedGrad(probs: Float64Array, N: number, C: number, n: number, Tn: number, L: number, ws: Workspace, rows: AlphaRows, gn: number, grad: Float64Array): boolean {
+  const { ext, skip, bm, be } = ws;
+  const W = L + 2;
+  bm.fill(0, 0, 2 * W);
+  be.fill(ZERO_E, 0, 2 * W);
+  const top = ((Tn - 1) & 1) * W;
+  bm[top + L - 1] = 1;
+  be[top + L - 1] = 0;
+  if (L >= 2) {
+    bm[top + L - 2] = 1;
+    be[top + L - 2] = 0;
+  }
+  for (let t = Tn - 1; t >= 0; t--) {
+    const a = t * W + 2;
+    const b = (t & 1) * W;
+    const p = (t * N + n) * C;
+    const start = windowStart(L, Tn, t);
+    const end = windowEnd(L, t);
+    let top2 = ZERO_E;
+    for (let s = start; s < end; s++) {
+      const d = rows.e[a + s] + be[b + s];
+      if (d > top2) top2 = d;
+    }
+    let z = 0;
+    for (let s = start; s < end; s++) z += rows.m[a + s] * bm[b + s] * productScale(rows.e[a + s] + be[b + s] - top2);
+    if (!(z > 0) || z === Infinity) return false;
+    const k = gn / z;
+    // Beside the gradient, the row is overwritten by q_t(s) = p_t(l'_s) β_t(s), renormalised,
+    // from which β_{t-1}(s) = q_t(s) + q_t(s + 1) + skip(s + 2) q_t(s + 2).
+    for (let s = start; s < end; s++) {
+      const bs = bm[b + s];
+      let e = be[b + s];
+      grad[p + ext[s]] -= k * rows.m[a + s] * bs * productScale(rows.e[a + s] + e - top2);
+      let q = probs[p + ext[s]] * bs;
+      if (q === 0) e = ZERO_E;
+      else {
+        while (q < LO) {
+          q *= BIG;
+          e--;
+        }
+      }
+      bm[b + s] = q;
+      be[b + s] = e;
+    }
+    if (t === 0) break;
+    // States below the window have β = 0; their slots still hold frame t + 2's values.
+    for (let s = Math.max(0, start - 2); s < start; s++) {
+      bm[b + s] = 0;
+      be[b + s] = ZERO_E;
+    }
+    const nb = ((t - 1) & 1) * W;
+    const end1 = windowEnd(L, t - 1);
+    for (let s = windowStart(L, Tn, t - 1); s < end1; s++) {
+      const e0 = be[b + s];
+      const e1 = be[b + s + 1];
+      const e2 = skip[s + 2] === 1 ? be[b + s + 2] : ZERO_E;
+      let E = e0 > e1 ? e0 : e1;
+      if (e2 > E) E = e2;
+      let v = e0 === E ? bm[b + s] : e0 === E - 1 ? bm[b + s] * SMALL : 0;
+      v += e1 === E ? bm[b + s + 1] : e1 === E - 1 ? bm[b + s + 1] * SMALL : 0;
+      if (skip[s + 2] === 1) v += e2 === E ? bm[b + s + 2] : e2 === E - 1 ? bm[b + s + 2] * SMALL : 0;
+      if (v === 0) E = ZERO_E;
+      else if (v >= HI) {
+        v *= SMALL;
+        E++;
+      }
+      bm[nb + s] = v;
+      be[nb + s] = E;
+    }
+  }
+  return true;
+}

@@ -1,0 +1,286 @@
+/**
+ * Energy-based-model losses over a discrete answer set: `energies` `[P, K]` holds
+ * `E(W, y, X^i)` for each of `K` answers and `P` samples, `targets` `[P]` the correct answers.
+ * The margin losses apply the pair rules of `pair.ts` to `E = E(Y^i)` and `Ē = E(Ȳ^i)`; the
+ * losses that look at every answer (NLL, perceptron, MEE, pairwise hinge) are written out here.
+ * All are compositions of engine ops. Reference: LeCun, Chopra, Hadsell, Ranzato, Huang,
+ * "A Tutorial on Energy-Based Learning" (2006), Section 2.2 and Table 1.
+ */
+import { describe, fail, fmtShape } from '../engine/errors.js';
+import { where } from '../engine/ops/elementwise.js';
+import { Tensor } from '../engine/tensor.js';
+import type { Reduction } from '../losses/common.js';
+import { reduce } from '../losses/common.js';
+import { energiesArg, lossOpts, numberOpt, targetsArg } from './args.js';
+import { correctAndOffending } from './offending.js';
+import type { BetaOptions, GammaOptions, Lvq2Options, MarginOptions, PairRule, ReductionOptions } from './pair.js';
+import { RULES } from './pair.js';
+
+export type Energies = Tensor | number[][];
+export type Targets = Tensor | number[];
+
+/** Checks everything, then applies a pair rule to `E(Y^i)` and `Ē`. */
+function viaPair<P>(fn: string, r: PairRule<P>, energies: unknown, targets: unknown, opts: object | undefined): Tensor {
+  const { o, reduction } = lossOpts(fn, opts as Record<string, unknown> & { reduction?: Reduction }, r.options);
+  const p = r.parse(fn, o);
+  const e = energiesArg(fn, energies);
+  const t = targetsArg(fn, targets, e);
+  const [eY, eBar] = correctAndOffending(e, t); // [P], [P]
+  return reduce(r.rule(eY, eBar, p), reduction);
+}
+
+/** Checks options, energies and targets for a loss that reads every answer. */
+function prepare(fn: string, energies: unknown, targets: unknown, opts: object | undefined, allowed: readonly string[]) {
+  const { o, reduction } = lossOpts(fn, opts as Record<string, unknown> & { reduction?: Reduction }, allowed);
+  const e = energiesArg(fn, energies);
+  const t = targetsArg(fn, targets, e);
+  const idx = new Tensor(Float64Array.from(t), [t.length, 1]);
+  return { o, reduction, e, t, idx };
+}
+
+/**
+ * Energy loss: the energy of the correct answer, `L = E(W, Y^i, X^i)`.
+ *
+ * Parameters: `energies` `[P, K]` (`K >= 2`), `targets` `[P]`; options `reduction`.
+ * Result: `[]` for `'mean'` (default) and `'sum'`, `[P]` for `'none'`.
+ * Margin (Table 1): none. It only pushes down; it works when the architecture pulls other
+ * energies up by itself, and otherwise collapses the energy surface.
+ * Reference: LeCun et al. (2006), Section 2.2.1.
+ *
+ * @example
+ * ebm.energyLoss([[0.5, 2.0, 1.0], [3.0, 1.0, 1.5]], [0, 2]).item(); // => 1.0
+ */
+export function energyLoss(energies: Energies, targets: Targets, opts?: ReductionOptions): Tensor {
+  const { reduction, e, idx } = prepare('energyLoss', energies, targets, opts, []);
+  return reduce(e.gather(1, idx).reshape([idx.shape[0]]), reduction); // [P]
+}
+
+/**
+ * Negative log-likelihood loss: `L = E(Y^i) + (1/β) log Σ_y exp(-β E(y))`.
+ *
+ * Parameters: `energies` `[P, K]`, `targets` `[P]`; options `beta = 1` (> 0), `reduction`.
+ * Result: `[]` for `'mean'`/`'sum'`, `[P]` for `'none'`.
+ * Equals `crossEntropyLoss(-β E, y) / β`; it tends to the perceptron loss as β grows.
+ * Margin (Table 1): > 0. Numerical notes: a max-shifted log-sum-exp, so large energies do
+ * not overflow. Reference: LeCun et al. (2006), Section 2.2.4.
+ *
+ * @example
+ * ebm.nllLoss([[0.5, 2.0, 1.0], [3.0, 1.0, 1.5]], [0, 2]).item(); // => 0.829544
+ * ebm.nllLoss([[0.5, 2.0, 1.0]], [1], { beta: 4, reduction: 'none' }).toArray(); // => [1.532277]
+ */
+export function nllLoss(energies: Energies, targets: Targets, opts?: BetaOptions): Tensor {
+  const fn = 'nllLoss';
+  const { o, reduction, e, idx } = prepare(fn, energies, targets, opts, ['beta']);
+  const b = numberOpt(fn, 'beta', (o as BetaOptions).beta, 1, 'positive');
+  const eY = e.gather(1, idx).reshape([idx.shape[0]]); // [P]
+  return reduce(eY.add(e.mul(-b).logSumExp(1).div(b)), reduction); // [P, K] -> [P]
+}
+
+/**
+ * Generalized perceptron loss: `L = E(Y^i) - min_y E(y)`, over all answers, the correct one
+ * included, so it is >= 0 and 0 exactly when the correct answer has the lowest energy.
+ *
+ * Parameters: `energies` `[P, K]`, `targets` `[P]`; options `reduction`.
+ * Result: `[]` for `'mean'`/`'sum'`, `[P]` for `'none'`.
+ * Margin (Table 1): 0. NOTE: when the correct answer ties for the lowest energy but is not the
+ * lowest index, the min's gradient goes to the lowest index, as torch.min(x, dim) does: the
+ * loss is 0 but its gradient is not. Reference: LeCun et al. (2006), Section 2.2.2.
+ *
+ * @example
+ * ebm.perceptronLoss([[0.5, 2.0, 1.0], [3.0, 1.0, 1.5]], [0, 2], { reduction: 'none' }).toArray(); // => [0, 0.5]
+ */
+export function perceptronLoss(energies: Energies, targets: Targets, opts?: ReductionOptions): Tensor {
+  const { reduction, e, idx } = prepare('perceptronLoss', energies, targets, opts, []);
+  return reduce(e.gather(1, idx).reshape([idx.shape[0]]).sub(e.min(1)), reduction); // [P]
+}
+
+/**
+ * Hinge loss: `L = max(0, m + E(Y^i) - E(Ȳ^i))`, `Ȳ^i` the most offending incorrect answer.
+ *
+ * Parameters: `energies` `[P, K]`, `targets` `[P]`; options `margin = 1` (>= 0), `reduction`.
+ * Result: `[]` for `'mean'`/`'sum'`, `[P]` for `'none'`.
+ * Equals `marginRankingLoss(Ē, E, 1, { margin })`. Margin (Table 1): m.
+ * Numerical notes: `Ē` is one masked min over dim 1 (ties to the lowest index, and so is its
+ * gradient) and `E` one gather; max(0, ·) has gradient 0 at the kink.
+ * Reference: LeCun et al. (2006), Section 2.2.3.
+ *
+ * @example
+ * const e = tensor([[0.5, 2.0, 1.0], [3.0, 1.0, 1.5]], { requiresGrad: true });
+ * const l = ebm.hingeLoss(e, [0, 2]);
+ * l.item(); // => 1.0
+ * l.backward();
+ * e.grad.toArray(); // => [[0.5, 0, -0.5], [0, -0.5, 0.5]]
+ */
+export function hingeLoss(energies: Energies, targets: Targets, opts?: MarginOptions): Tensor {
+  return viaPair('hingeLoss', RULES.hinge, energies, targets, opts);
+}
+
+/**
+ * Log loss, the soft hinge: `L = log(1 + exp(E(Y^i) - E(Ȳ^i)))`.
+ *
+ * Parameters: `energies` `[P, K]`, `targets` `[P]`; options `reduction`.
+ * Result: `[]` for `'mean'`/`'sum'`, `[P]` for `'none'`.
+ * Equals `softMarginLoss(Ē - E, 1)`. Margin (Table 1): > 0.
+ * Numerical notes: the engine's softplus, which returns its argument above 20 (as
+ * torch.nn.functional.softplus; off by < 2.1e-9 there). Reference: LeCun et al. (2006), Section 2.2.3.
+ *
+ * @example
+ * ebm.logLoss([[0.5, 2.0, 1.0], [3.0, 1.0, 1.5]], [0, 2], { reduction: 'none' }).toArray(); // => [0.474077, 0.974077]
+ */
+export function logLoss(energies: Energies, targets: Targets, opts?: ReductionOptions): Tensor {
+  return viaPair('logLoss', RULES.log, energies, targets, opts);
+}
+
+/**
+ * Square-square loss: `L = E(Y^i)² + max(0, m - E(Ȳ^i))²`, for non-negative energies.
+ *
+ * Parameters: `energies` `[P, K]`, `targets` `[P]`; options `margin = 1` (>= 0), `reduction`.
+ * Result: `[]` for `'mean'`/`'sum'`, `[P]` for `'none'`.
+ * Margin (Table 1): m. Reference: LeCun et al. (2006), Section 2.2.3.
+ *
+ * @example
+ * ebm.squareSquareLoss([[0.5, 2.0, 1.0], [3.0, 1.0, 1.5]], [0, 2], { margin: 2, reduction: 'none' }).toArray(); // => [1.25, 3.25]
+ */
+export function squareSquareLoss(energies: Energies, targets: Targets, opts?: MarginOptions): Tensor {
+  return viaPair('squareSquareLoss', RULES.squareSquare, energies, targets, opts);
+}
+
+/**
+ * Square-exponential loss: `L = E(Y^i)² + γ exp(-E(Ȳ^i))`.
+ *
+ * Parameters: `energies` `[P, K]`, `targets` `[P]`; options `gamma = 1` (> 0), `reduction`.
+ * Result: `[]` for `'mean'`/`'sum'`, `[P]` for `'none'`.
+ * Margin (Table 1): > 0. Numerical notes: `exp(-Ē)` overflows to +Infinity for `Ē` below about
+ * -709. Reference: LeCun et al. (2006), Section 2.2.3.
+ *
+ * @example
+ * ebm.squareExpLoss([[0.5, 2.0, 1.0], [3.0, 1.0, 1.5]], [0, 2], { reduction: 'none' }).toArray(); // => [0.617879, 2.617879]
+ */
+export function squareExpLoss(energies: Energies, targets: Targets, opts?: GammaOptions): Tensor {
+  return viaPair('squareExpLoss', RULES.squareExp, energies, targets, opts);
+}
+
+/**
+ * LVQ2 loss: `L = min(M, max(0, (E(Y^i) - E(Ȳ^i)) / (δ E(Ȳ^i))))`, for positive energies
+ * (distances to prototypes), `M = margin`.
+ *
+ * Parameters: `energies` `[P, K]`, `targets` `[P]`; options `margin = 1` (the cap M, > 0),
+ * `delta = 1` (> 0), `reduction`. Result: `[]` for `'mean'`/`'sum'`, `[P]` for `'none'`.
+ * Margin (Table 1): 0. Numerical notes: `Ē = 0` divides by zero (Infinity, or NaN when `E = 0`
+ * too); the cap is a clamp, which passes the gradient at `M`.
+ * Reference: LeCun et al. (2006), Section 2.2.3 and Section 6 (LVQ2).
+ *
+ * @example
+ * ebm.lvq2Loss([[0.5, 2.0, 1.0], [3.0, 1.0, 1.5]], [1, 2], { delta: 0.5, reduction: 'none' }).toArray(); // => [1, 1]
+ * ebm.lvq2Loss([[1.0, 1.2, 3.0]], [1], { reduction: 'none' }).toArray(); // => [0.2]
+ */
+export function lvq2Loss(energies: Energies, targets: Targets, opts?: Lvq2Options): Tensor {
+  return viaPair('lvq2Loss', RULES.lvq2, energies, targets, opts);
+}
+
+/**
+ * Minimum classification error loss: `L = σ(E(Y^i) - E(Ȳ^i))`.
+ *
+ * Parameters: `energies` `[P, K]`, `targets` `[P]`; options `reduction`.
+ * Result: `[]` for `'mean'`/`'sum'`, `[P]` for `'none'`.
+ * Margin (Table 1): > 0. Numerical notes: non-convex, flat far from the decision boundary.
+ * Reference: LeCun et al. (2006), Section 2.2.3.
+ *
+ * @example
+ * ebm.mceLoss([[0.5, 2.0, 1.0], [3.0, 1.0, 1.5]], [0, 2], { reduction: 'none' }).toArray(); // => [0.377541, 0.622459]
+ */
+export function mceLoss(energies: Energies, targets: Targets, opts?: ReductionOptions): Tensor {
+  return viaPair('mceLoss', RULES.mce, energies, targets, opts);
+}
+
+/**
+ * Minimum empirical error loss: `L = 1 - exp(-β E(Y^i)) / Σ_y exp(-β E(y))`, one minus the
+ * Gibbs probability of the correct answer.
+ *
+ * Parameters: `energies` `[P, K]`, `targets` `[P]`; options `beta = 1` (> 0), `reduction`.
+ * Result: `[]` for `'mean'`/`'sum'`, `[P]` for `'none'`.
+ * Margin (Table 1): > 0. Numerical notes: computed as `1 - exp(logSoftmax(-βE)[Y^i])`, so
+ * large energies do not overflow. Reference: LeCun et al. (2006), Section 2.2.4.
+ *
+ * @example
+ * ebm.meeLoss([[0.5, 2.0, 1.0], [3.0, 1.0, 1.5]], [0, 2], { reduction: 'none' }).toArray(); // => [0.453451, 0.651793]
+ */
+export function meeLoss(energies: Energies, targets: Targets, opts?: BetaOptions): Tensor {
+  const fn = 'meeLoss';
+  const { o, reduction, e, idx } = prepare(fn, energies, targets, opts, ['beta']);
+  const b = numberOpt(fn, 'beta', (o as BetaOptions).beta, 1, 'positive');
+  const logP = e.mul(-b).logSoftmax(1).gather(1, idx).reshape([idx.shape[0]]); // [P, K] -> [P]
+  return reduce(logP.exp().neg().add(1), reduction);
+}
+
+export interface PairwiseHingeOptions extends ReductionOptions {
+  /**
+   * The margin `C(Y^i, y)`: a number (the same for every pair, default 1), a `[K, K]` Tensor
+   * indexed `C[Y^i][y]`, or a function `(yi, y) => number`.
+   */
+  margin?: number | Tensor | ((yi: number, y: number) => number);
+  /** `H`: `'hinge'` (default), `max(0, x)`; or `'softplus'`, `log(1 + exp(x))`. */
+  h?: 'hinge' | 'softplus';
+}
+
+/** The margins `C(Y^i, y)` of each sample's row, `[P, K]`, from any of the three forms. */
+function marginRows(fn: string, margin: PairwiseHingeOptions['margin'], t: readonly number[], k: number): Tensor | number {
+  if (margin === undefined) return 1;
+  if (typeof margin === 'number') return numberOpt(fn, 'margin', margin, 1);
+  if (margin instanceof Tensor) {
+    if (margin.ndim !== 2 || margin.shape[0] !== k || margin.shape[1] !== k) {
+      fail(fn, `margin must be a number, a [${k}, ${k}] Tensor or a function, got a Tensor of shape ${fmtShape(margin.shape)}`);
+    }
+    return margin.indexSelect(0, t as number[]); // [K, K] -> [P, K]
+  }
+  if (typeof margin === 'function') {
+    const rows = new Map<number, Float64Array>();
+    const data = new Float64Array(t.length * k);
+    t.forEach((yi, i) => {
+      let row = rows.get(yi);
+      if (row === undefined) {
+        row = new Float64Array(k);
+        for (let y = 0; y < k; y++) {
+          const c = margin(yi, y);
+          if (typeof c !== 'number') fail(fn, `margin(${yi}, ${y}) must return a number, got ${describe(c)}`);
+          row[y] = c;
+        }
+        rows.set(yi, row);
+      }
+      data.set(row, i * k);
+    });
+    return new Tensor(data, [t.length, k]);
+  }
+  return fail(fn, `margin must be a number, a [K, K] Tensor or a function (yi, y) => number, got ${describe(margin)}`);
+}
+
+/**
+ * Pairwise hinge loss: `L = Σ_{y ≠ Y^i} H(E(Y^i) - E(y) + C(Y^i, y))`, a margin against every
+ * incorrect answer rather than only the most offending one.
+ *
+ * Parameters: `energies` `[P, K]`, `targets` `[P]`; options `margin = 1` (a number, a `[K, K]`
+ * Tensor `C[Y^i][y]`, which may require grad, or `(yi, y) => number`, called once per distinct
+ * target and answer), `h = 'hinge'` (`max(0, x)`) or `'softplus'` (`log(1 + exp(x))`),
+ * `reduction`. Result: `[]` for `'mean'`/`'sum'`, `[P]` for `'none'`.
+ * Margin: that of its `H` against each answer: `C(Y^i, y)` for `'hinge'`, > 0 for `'softplus'`.
+ * Numerical notes: the correct answer's own term is removed with `where`, so it contributes
+ * neither value nor gradient. Reference: LeCun et al. (2006), Section 2.2.3 (the loss of
+ * Taskar et al.'s max-margin Markov networks and of Altun et al., without the max).
+ *
+ * @example
+ * ebm.pairwiseHingeLoss([[0.5, 2.0, 1.0], [3.0, 1.0, 1.5]], [0, 2], { reduction: 'none' }).toArray(); // => [0.5, 1.5]
+ * ebm.pairwiseHingeLoss([[0.5, 2.0, 1.0]], [0], { margin: (yi, y) => Math.abs(yi - y), reduction: 'none' }).toArray(); // => [1.5]
+ */
+export function pairwiseHingeLoss(energies: Energies, targets: Targets, opts?: PairwiseHingeOptions): Tensor {
+  const fn = 'pairwiseHingeLoss';
+  const { o, reduction, e, t, idx } = prepare(fn, energies, targets, opts, ['margin', 'h']);
+  const h = (o as PairwiseHingeOptions).h ?? 'hinge';
+  if (h !== 'hinge' && h !== 'softplus') fail(fn, `h must be 'hinge' or 'softplus', got ${describe(h)}`);
+  const [p, k] = e.shape;
+  const c = marginRows(fn, (o as PairwiseHingeOptions).margin, t, k);
+  const mask = new Float64Array(p * k);
+  t.forEach((y, i) => (mask[i * k + y] = 1));
+  const d = e.gather(1, idx).sub(e).add(c); // [P, 1] - [P, K] -> [P, K]
+  const terms = h === 'hinge' ? d.relu() : d.softplus(); // [P, K]
+  return reduce(where(new Tensor(mask, [p, k]), 0, terms).sum(1), reduction); // [P]
+}

@@ -1,0 +1,166 @@
+/**
+ * Energy collapse, the lesson of LeCun et al.'s tutorial on energy-based learning (2006, §2):
+ * with an architecture that can make every energy equal, minimising the energy of the correct
+ * answer alone (energyLoss) flattens the surface, while contrastive losses, which also push up
+ * the most offending incorrect answer, keep the correct answer lowest by a margin.
+ *
+ * The energy is E(x, y) = ‖G(x) − H_y‖², an MLP G of the scalar input and a learned point H_y
+ * per answer, trained on the same data from the same initialisation with each loss.
+ *
+ *   npx tsx examples/energy-collapse.ts [--quick]
+ */
+import { noGrad, optim, randn, tensor } from '../engine/index.js';
+import type { Tensor } from '../engine/index.js';
+import { energyLoss, hingeLoss, logLoss, marginReport, nllLoss, squareSquareLoss } from '../ebm/index.js';
+import { answerAt, answerData } from './data/answer-curve.js';
+import type { AnswerData } from './data/answer-curve.js';
+import { barChart, heatmapChart } from './lib/charts.js';
+import { writeIndexPages } from './lib/html-index.js';
+import { isMain } from './lib/is-main.js';
+import { sayer } from './lib/log.js';
+import { mlp } from './lib/mlp.js';
+import { pick, resolveOptions } from './lib/options.js';
+import type { RunOptions } from './lib/options.js';
+import { writeSvg } from './lib/svg.js';
+import { formatTable, percent } from './lib/table.js';
+import { tailMean, trainLoop } from './lib/train-loop.js';
+
+const ANSWERS = 5;
+const EMBED = 2;
+/** The margin the accuracy-by-margin column asks for: half the training margin, since hinge and
+ * square-square stop pushing once the gap reaches 1. */
+const REPORT_MARGIN = 0.5;
+/** A surface whose answers all lie within this of each other (a tenth of the margin) is flat. */
+const FLAT = 0.1;
+const GRID = 61;
+
+type EbmLoss = (energies: Tensor, targets: number[]) => Tensor;
+
+const LOSSES: { name: string; loss: EbmLoss }[] = [
+  { name: 'energy', loss: (e, t) => energyLoss(e, t) },
+  { name: 'hinge', loss: (e, t) => hingeLoss(e, t, { margin: 1 }) },
+  { name: 'log', loss: (e, t) => logLoss(e, t) },
+  { name: 'square-square', loss: (e, t) => squareSquareLoss(e, t, { margin: 1 }) },
+  { name: 'nll', loss: (e, t) => nllLoss(e, t, { beta: 1 }) },
+];
+
+export interface LossOutcome {
+  loss: string;
+  finalLoss: number;
+  /** Held-out samples whose correct answer has strictly the lowest energy. */
+  accuracy: number;
+  /** Held-out samples whose correct answer wins by at least REPORT_MARGIN. */
+  marginAccuracy: number;
+  /** Mean of E(Ȳ) − E(Y) over held-out samples: how far the correct answer wins by. */
+  meanGap: number;
+  /** Mean over inputs of max_y E − min_y E: zero for a flat, collapsed surface. */
+  spread: number;
+  collapsed: boolean;
+}
+
+export interface EnergyMetrics {
+  outcomes: LossOutcome[];
+  pictures: string[];
+}
+
+interface EnergyModel {
+  params: Tensor[];
+  energies(x: readonly number[]): Tensor; // [P, ANSWERS]
+}
+
+function energyModel(): EnergyModel {
+  const g = mlp([1, 32, 32, EMBED], { seed: 5 });
+  const h = randn([ANSWERS, EMBED], { seed: 9, requiresGrad: true });
+  return {
+    params: [...g.params, h],
+    energies: (x) => g.forward(tensor(x.map((v) => [v]))).unsqueeze(1).sub(h.unsqueeze(0)).pow(2).sum(-1), // [P, K]
+  };
+}
+
+function spreadOf(energies: Tensor): number {
+  const rows = energies.toArray() as number[][];
+  return rows.reduce((s, r) => s + Math.max(...r) - Math.min(...r), 0) / rows.length;
+}
+
+function trainWith(entry: (typeof LOSSES)[number], data: AnswerData, heldOut: AnswerData, steps: number, show: boolean): { model: EnergyModel; outcome: LossOutcome } {
+  const model = energyModel();
+  const opt = new optim.Adam(model.params, { lr: 0.03 });
+  const losses = trainLoop({
+    label: `${entry.name} loss`,
+    steps,
+    showProgress: show,
+    step: () => {
+      const loss = entry.loss(model.energies(data.x), data.y);
+      opt.zeroGrad();
+      loss.backward();
+      opt.step();
+      return loss.item();
+    },
+  });
+  const e = noGrad(() => model.energies(heldOut.x));
+  const report = marginReport(e, heldOut.y, { margin: REPORT_MARGIN });
+  const spread = spreadOf(e);
+  return {
+    model,
+    outcome: {
+      loss: entry.name,
+      finalLoss: tailMean(losses),
+      accuracy: report.accuracy,
+      marginAccuracy: report.marginAccuracy,
+      meanGap: report.meanGap,
+      spread,
+      collapsed: spread < FLAT,
+    },
+  };
+}
+
+function surfaceCells(model: EnergyModel, name: string): { x: number; y: number; value: number; loss: string }[] {
+  const xs = Array.from({ length: GRID }, (_, i) => -1 + (2 * i) / (GRID - 1));
+  const e = noGrad(() => model.energies(xs)).toArray() as number[][];
+  return xs.flatMap((x, i) => e[i].map((value, y) => ({ x: Number(x.toFixed(2)), y, value, loss: `${name} loss` })));
+}
+
+export async function run(options: RunOptions): Promise<EnergyMetrics> {
+  const opts = resolveOptions(options);
+  const say = sayer(opts.log);
+  const steps = pick(opts, 100, 400);
+  const data = answerData({ n: pick(opts, 150, 400), answers: ANSWERS, labelNoise: 0.1, seed: 1 });
+  const heldOut = answerData({ n: 300, answers: ANSWERS, labelNoise: 0, seed: 2 });
+
+  const outcomes: LossOutcome[] = [];
+  const cells: ReturnType<typeof surfaceCells> = [];
+  for (const entry of LOSSES) {
+    const { model, outcome } = trainWith(entry, data, heldOut, steps, opts.log && !opts.quick);
+    outcomes.push(outcome);
+    cells.push(...surfaceCells(model, entry.name));
+  }
+  const truth = Array.from({ length: GRID }, (_, i) => -1 + (2 * i) / (GRID - 1)).map((x) => ({ x: Number(x.toFixed(2)), y: answerAt(x, ANSWERS) }));
+  const pictures = [
+    await writeSvg(opts.outDir, 'energy-surfaces', heatmapChart(cells, {
+      title: 'Learned energy E(x, y) per loss (◆ the correct answer; darker is lower)',
+      xTitle: 'input x',
+      yTitle: 'answer y',
+      valueTitle: 'energy',
+      facet: 'loss',
+      columns: 3,
+      domain: [0, 3],
+      scheme: 'viridis',
+      overlay: { rows: truth, title: 'correct answer' },
+    })),
+    await writeSvg(opts.outDir, 'energy-margins', barChart(
+      'Held-out mean margin E(Ȳ) − E(Y) per loss',
+      outcomes.map((o) => ({ category: o.loss, value: o.meanGap })),
+      'mean margin',
+    )),
+  ];
+  await writeIndexPages(opts.outDir);
+
+  say(formatTable(
+    `Energy collapse: ${ANSWERS} answers, ${steps} full-batch steps on ${data.x.length} samples (10% label noise), ${heldOut.x.length} clean held-out samples`,
+    ['loss', 'final loss', 'correct lowest', 'by margin 0.5', 'mean gap Ē − E', 'spread', 'surface'],
+    outcomes.map((o) => [o.loss, o.finalLoss, percent(o.accuracy), percent(o.marginAccuracy), o.meanGap, o.spread, o.collapsed ? 'COLLAPSED (flat)' : 'not collapsed']),
+  ));
+  return { outcomes, pictures };
+}
+
+if (isMain(import.meta.url)) await run({ quick: process.argv.includes('--quick') });

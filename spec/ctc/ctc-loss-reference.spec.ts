@@ -1,0 +1,217 @@
+/**
+ * ctcLoss against references written independently of it: brute-force enumeration of every
+ * path in probability space, the one-to-one-alignment oracle, a textbook log-space recursion for
+ * long sequences, and central differences on logProbs (the gradient is the true derivative).
+ */
+import fc from 'fast-check';
+import { ctcLoss } from '../../ctc/index.js';
+import { tensor } from '../../engine/create.js';
+import { Tensor } from '../../engine/tensor.js';
+import { Rng } from '../../engine/random.js';
+import { expectClose, expectGradOk, fcParams } from '../helpers/index.js';
+import { arbProblem, minFramesOf, padTargets } from './arbitraries.js';
+import { bruteForceLoss, logSpaceLoss } from './reference.js';
+
+describe('ctcLoss against brute-force enumeration of every path', () => {
+  it('values and true gradients agree per sample (repeats, blanks anywhere, empty targets, short inputs, infeasible)', () => {
+    fc.assert(
+      fc.property(arbProblem(4), (p) => {
+        const lp = tensor(p.lp, { requiresGrad: true });
+        const loss = ctcLoss(lp, padTargets(p), p.inputLengths, p.targets.map((t) => t.length), { blank: p.blank, reduction: 'none' });
+        const refs = p.targets.map((_t, n) => bruteForceLoss(p, n));
+        expectClose(loss, refs.map((r) => r.loss), 1e-10, 1e-12);
+        const feasible = p.targets.map((t, n) => minFramesOf(t) <= p.inputLengths[n]);
+        if (!feasible.some(Boolean)) return;
+        loss.backward(tensor(feasible.map((f) => (f ? 1 : 0))));
+        const g = (lp.grad as Tensor).toArray() as number[][][];
+        p.targets.forEach((_t, n) => {
+          if (feasible[n]) expectClose(g.map((row) => row[n]), refs[n].grad, 1e-9, 1e-12);
+        });
+      }),
+      fcParams(30),
+    );
+  });
+
+  it('concatenated 1-D targets give the same losses as padded ones', () => {
+    fc.assert(
+      fc.property(arbProblem(4), (p) => {
+        const lengths = p.targets.map((t) => t.length);
+        const a = ctcLoss(tensor(p.lp), padTargets(p), p.inputLengths, lengths, { blank: p.blank, reduction: 'none' });
+        const b = ctcLoss(tensor(p.lp), p.targets.flat(), tensor(p.inputLengths), tensor(lengths), { blank: p.blank, reduction: 'none' });
+        expectClose(b, a, 0, 0);
+      }),
+      fcParams(15),
+    );
+  });
+
+  it('an unbatched call equals the batched call on a batch of one, and ignores padding past the target length', () => {
+    fc.assert(
+      fc.property(arbProblem(4), (p) => {
+        const lp0 = p.lp.map((frame) => frame[0]);
+        const padded = [...p.targets[0], ...new Array<number>(2).fill(p.blank === 0 ? 1 : 0)];
+        const un = ctcLoss(tensor(lp0), padded, p.inputLengths[0], [p.targets[0].length], { blank: p.blank, reduction: 'sum' });
+        expectClose(un, bruteForceLoss(p, 0).loss, 1e-10, 1e-12);
+      }),
+      fcParams(15),
+    );
+  });
+});
+
+describe('ctcLoss reductions and zeroInfinity', () => {
+  it("'mean' divides each loss by max(targetLength, 1) and averages; 'sum' adds; zeroInfinity zeroes infinite losses", () => {
+    fc.assert(
+      fc.property(arbProblem(4), fc.boolean(), (p, zeroInfinity) => {
+        const lengths = p.targets.map((t) => t.length);
+        const per = p.targets.map((_t, n) => bruteForceLoss(p, n).loss).map((l) => (zeroInfinity && l === Infinity ? 0 : l));
+        const run = (reduction: 'mean' | 'sum') => ctcLoss(tensor(p.lp), padTargets(p), p.inputLengths, lengths, { blank: p.blank, reduction, zeroInfinity }).item();
+        expectClose(run('sum'), per.reduce((s, l) => s + l, 0), 1e-10, 1e-12);
+        expectClose(run('mean'), per.reduce((s, l, n) => s + l / Math.max(lengths[n], 1), 0) / per.length, 1e-10, 1e-12);
+      }),
+      fcParams(20),
+    );
+  });
+
+  it('an infeasible sample has NaN gradient on its own frames, or 0 with zeroInfinity, and leaves the others alone', () => {
+    const lp = tensor([[[-1, -0.5, -2], [-0.3, -1, -2]], [[-0.2, -1, -3], [-1, -1, -1]]], { requiresGrad: true }); // [T=2, N=2, C=3]
+    ctcLoss(lp, [[1, 1], [2, 0]], [2, 2], [2, 1], { reduction: 'sum' }).backward();
+    const g = (lp.grad as Tensor).toArray() as number[][][];
+    expect(g.every((frame) => frame[0].every(Number.isNaN))).toBe(true);
+    expect(g.every((frame) => frame[1].every(Number.isFinite))).toBe(true);
+    lp.zeroGrad();
+    const l = ctcLoss(lp, [[1, 1], [2, 0]], [2, 2], [2, 1], { reduction: 'none', zeroInfinity: true });
+    expect(l.toArray()).toEqual([0, expect.any(Number)]);
+    l.backward(tensor([1, 1]));
+    expect((lp.grad as Tensor).toArray()).toEqual([[[0, 0, 0], g[0][1]], [[0, 0, 0], g[1][1]]]);
+  });
+
+  it('inputLength 0: an empty target has loss 0, any other target Infinity', () => {
+    const lp = tensor([[[-1, -0.5], [-0.3, -2]]]); // [T=1, N=2, C=2]
+    expect(ctcLoss(lp, [[1], [1]], [0, 0], [0, 1], { reduction: 'none' }).toArray()).toEqual([0, Infinity]);
+  });
+});
+
+describe('ctcLoss oracle: a one-to-one alignment', () => {
+  it('with T = target length and no repeats, loss = −Σ log p[t, l_t] and the logit gradient is softmax − onehot', () => {
+    const arb = fc.record({ C: fc.integer({ min: 3, max: 6 }), T: fc.integer({ min: 1, max: 8 }) }).chain(({ C, T }) =>
+      fc.record({
+        logits: fc.array(fc.array(fc.double({ min: -3, max: 3, noNaN: true }), { minLength: C, maxLength: C }), { minLength: T, maxLength: T }),
+        labels: fc.array(fc.integer({ min: 1, max: C - 1 }), { minLength: T, maxLength: T }).filter((l) => l.every((v, i) => i === 0 || v !== l[i - 1])),
+      }),
+    );
+    fc.assert(
+      fc.property(arb, ({ logits, labels }) => {
+        const x = tensor(logits, { requiresGrad: true });
+        const loss = ctcLoss(x.logSoftmax(1), labels, labels.length, labels.length, { reduction: 'sum' });
+        const soft = logits.map((row) => {
+          const m = Math.max(...row);
+          const z = row.reduce((s, v) => s + Math.exp(v - m), 0);
+          return row.map((v) => Math.exp(v - m) / z);
+        });
+        expectClose(loss, -labels.reduce((s, l, t) => s + Math.log(soft[t][l]), 0), 1e-10, 1e-12);
+        loss.backward();
+        expectClose(x.grad as Tensor, soft.map((row, t) => row.map((v, c) => v - (c === labels[t] ? 1 : 0))), 1e-9, 1e-12);
+      }),
+      fcParams(25),
+    );
+  });
+});
+
+describe('ctcLoss gradient is the true derivative with respect to logProbs', () => {
+  it('passes central differences for every reduction', () => {
+    fc.assert(
+      fc.property(arbProblem(5, true), fc.constantFrom('none' as const, 'mean' as const, 'sum' as const), (p, reduction) => {
+        const lp = tensor(p.lp, { requiresGrad: true });
+        const lengths = p.targets.map((t) => t.length);
+        expectGradOk((x) => ctcLoss(x, padTargets(p), p.inputLengths, lengths, { blank: p.blank, reduction }), [lp]);
+      }),
+      fcParams(25),
+    );
+  });
+
+  it('passes central differences with infeasible samples under zeroInfinity', () => {
+    fc.assert(
+      fc.property(arbProblem(4), (p) => {
+        const lp = tensor(p.lp, { requiresGrad: true });
+        const lengths = p.targets.map((t) => t.length);
+        expectGradOk((x) => ctcLoss(x, padTargets(p), p.inputLengths, lengths, { blank: p.blank, reduction: 'mean', zeroInfinity: true }), [lp]);
+      }),
+      fcParams(15),
+    );
+  });
+
+  it('scaling the output gradient by c scales the logProbs gradient by c', () => {
+    fc.assert(
+      fc.property(arbProblem(4, true), fc.double({ min: -5, max: 5, noNaN: true }), (p, c) => {
+        const lengths = p.targets.map((t) => t.length);
+        const grad = (scale: number): Tensor => {
+          const lp = tensor(p.lp, { requiresGrad: true });
+          ctcLoss(lp, padTargets(p), p.inputLengths, lengths, { blank: p.blank }).mul(scale).backward();
+          return lp.grad as Tensor;
+        };
+        const g1 = grad(1);
+        expectClose(grad(c), Array.from(g1.data, (v) => c * v), 1e-12, 1e-14);
+      }),
+      fcParams(15),
+    );
+  });
+
+  it('frames past a sample\'s input length get exactly zero gradient', () => {
+    const lp = tensor([[[-1, -0.5, -2]], [[-0.3, -1, -2]], [[-0.2, -1, -3]]], { requiresGrad: true }); // [T=3, N=1, C=3]
+    ctcLoss(lp, [[1]], [2], [1]).backward();
+    expect(((lp.grad as Tensor).toArray() as number[][][])[2]).toEqual([[0, 0, 0]]);
+  });
+});
+
+describe('ctcLoss numerics', () => {
+  it('is finite for T = 10,000 frames and matches a log-space reference; each frame\'s gradient sums to −1', () => {
+    const T = 10_000;
+    const C = 6;
+    const rng = new Rng(7);
+    const logits = tensor(Float64Array.from({ length: T * 2 * C }, () => 2 * rng.normal()), { shape: [T, 2, C] });
+    const lp = logits.logSoftmax(2).detach().requiresGrad_();
+    const targets = [Array.from({ length: 40 }, (_, i) => 1 + ((i * 7) % 5)), Array.from({ length: 40 }, (_, i) => 1 + (i % 2) * 2)];
+    const inputLengths = [T, T - 3000];
+    const loss = ctcLoss(lp, targets, inputLengths, [40, 37], { reduction: 'none' });
+    const rows = lp.toArray() as number[][][];
+    const ref = [0, 1].map((n) => logSpaceLoss(rows.slice(0, inputLengths[n]).map((f) => f[n]), targets[n].slice(0, n === 0 ? 40 : 37), 0));
+    expect(ref.every((r) => Number.isFinite(r) && r > 1000)).toBe(true);
+    expectClose(loss, ref, 1e-9, 0);
+    loss.backward(tensor([1, 1]));
+    const g = (lp.grad as Tensor).data;
+    for (const t of [0, 1234, 6999, 9999]) {
+      for (let n = 0; n < 2; n++) {
+        const s = g.subarray((t * 2 + n) * C, (t * 2 + n + 1) * C).reduce((a, b) => a + b, 0);
+        expectClose(s, t < inputLengths[n] ? -1 : 0, 1e-9, 1e-12);
+      }
+    }
+  });
+
+  it('redoes in log space a sample whose frame makes the target astronomically unlikely (value and gradient)', () => {
+    // Frame 2 puts every class of the target (and the blank) at e^-700 below class 3.
+    const frames = [[-1, -0.5, -2, -3], [-0.7, -2, -0.9, -3], [-700, -701, -700.5, 0], [-0.2, -1.5, -1, -4]];
+    const lp = tensor(frames.map((f) => [f]), { requiresGrad: true }); // [T=4, N=1, C=4]
+    const loss = ctcLoss(lp, [[1, 2]], [4], [2], { reduction: 'sum' });
+    expectClose(loss, logSpaceLoss(frames, [1, 2], 0), 1e-12, 0);
+    expect(loss.item()).toBeGreaterThan(700);
+    expectGradOk((x) => ctcLoss(x, [[1, 2]], [4], [2], { reduction: 'sum' }), [lp]);
+  });
+
+  it('accepts unnormalised logProbs far from 0 (each frame is shifted by its maximum)', () => {
+    const frames = [[-1000, -1000.5, -1002], [-1000.7, -1002, -1000.9], [-1000.2, -1001.5, -1001]];
+    const far = ctcLoss(tensor(frames), [1, 2], 3, 2, { reduction: 'sum' });
+    expectClose(far, logSpaceLoss(frames, [1, 2], 0), 1e-12, 0);
+    expectClose(ctcLoss(tensor(frames.map((f) => f.map((v) => v + 2000))), [1, 2], 3, 2, { reduction: 'sum' }), far.item() - 6000, 1e-12, 0);
+  });
+
+  it('propagates NaN: a NaN frame within the input length makes the loss and the sample\'s gradient NaN; past it, nothing', () => {
+    const lp = tensor([[[-1, NaN, -2], [-0.3, -1, -2]], [[-0.2, -1, -3], [-1, -1, NaN]]], { requiresGrad: true }); // [T=2, N=2, C=3]
+    const loss = ctcLoss(lp, [[1], [2]], [2, 1], [1, 1], { reduction: 'none' });
+    const [a, b] = loss.toArray() as number[];
+    expect(Number.isNaN(a)).toBe(true);
+    expect(Number.isFinite(b)).toBe(true);
+    loss.backward(tensor([1, 1]));
+    const g = (lp.grad as Tensor).toArray() as number[][][];
+    expect(g[0][0].some(Number.isNaN)).toBe(true);
+    expect(g[0][1].every(Number.isFinite)).toBe(true);
+  });
+});
