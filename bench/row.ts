@@ -42,6 +42,8 @@ export interface Row {
   sizes: string;
   goals: { fused?: Goal; tfjs?: Goal; torch?: Goal; stepUs?: number };
   torch?: TorchSpec;
+  /** What a reader of the table needs to know about this row's references. */
+  about?: string;
   prepare(): Promise<Prepared | Skip>;
 }
 

@@ -24,7 +24,7 @@ const EXACT_TOL = 1e-9;
 const TFJS_TOL = 5e-3;
 
 async function runRow(row: Row, opts: TimingOptions): Promise<RowResult> {
-  const res: RowResult = { row, notes: [] };
+  const res: RowResult = { row, notes: row.about ? [row.about] : [] };
   const p = await row.prepare();
   if (isSkip(p)) return { ...res, skip: p.skip };
   const ref = p.fused();

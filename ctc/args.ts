@@ -3,11 +3,11 @@
  * recursion runs, so a call that throws leaves its inputs and their gradients untouched.
  */
 import { describe, fail, fmtShape } from '../engine/errors.js';
-import { Tensor } from '../engine/tensor.js';
+import type { IndexLike, Tensor } from '../engine/tensor.js';
 import { toTensor } from '../losses/common.js';
 
 /** Index-valued arguments: a Tensor or (nested) number arrays. */
-export type IndexInput = Tensor | number | readonly number[] | readonly (readonly number[])[];
+export type IndexInput = IndexLike;
 /** Per-sample lengths: a `number[]` or a Tensor; an unbatched call also takes a plain number. */
 export type LengthsInput = Tensor | number | readonly number[];
 

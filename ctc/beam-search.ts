@@ -85,7 +85,10 @@ function search(fn: string, logProbs: unknown, inputLengths: unknown, o: CtcBeam
           }
         }
       }
-      beams = [...next.values()].sort((a, b) => total(b) - total(a)).slice(0, beamWidth);
+      // A prefix of probability zero (a repeat with no blank before it) is no hypothesis.
+      const ranked = [...next.values()].sort((a, b) => total(b) - total(a));
+      const live = ranked.filter((b) => total(b) !== -Infinity);
+      beams = (live.length > 0 ? live : ranked).slice(0, beamWidth);
     }
     out.push(beams.slice(0, k).map((b) => ({ labels: b.labels, logProb: total(b) })));
   }
@@ -136,7 +139,7 @@ export function ctcBeamSearch(logProbs: Tensor, inputLengths?: LengthsInput, opt
  * const lp = tensor([[-0.9, -0.6, -3], [-0.7, -0.8, -3], [-0.9, -0.6, -3]]);
  * const [best] = ctcBeamSearchDetailed(lp, 3, { beamWidth: 4, topK: 1 })[0];
  * best.labels; // => [1]
- * best.logProb; // => -0.2729672
+ * best.logProb; // => -0.4592887
  */
 export function ctcBeamSearchDetailed(logProbs: Tensor, inputLengths?: LengthsInput, opts: CtcBeamSearchDetailedOptions = {}): CtcHypothesis[][] {
   const o = checkOpts('ctcBeamSearchDetailed', opts, ['beamWidth', 'blank', 'topK']);

@@ -28,6 +28,8 @@ const BIG = 2 ** 300;
 const SMALL = 2 ** -300;
 const LO = 2 ** -150;
 const HI = 2 ** 150;
+/** Scale of a term 0, 1, or 2+ exponent steps below the largest (2+: under 2^-300 of the sum, dropped). */
+const ALIGN = new Float64Array([1, SMALL, 0]);
 /** The exponent of a zero: far below any reachable one, so it never wins an alignment. */
 export const ZERO_E = -(2 ** 30);
 /** ln(2^300): one exponent step in nats. */
@@ -116,31 +118,28 @@ export function alphaExtended(probs: Float64Array, N: number, C: number, n: numb
     const p = (t * N + n) * C;
     const end = windowEnd(L, t);
     for (let s = windowStart(L, Tn, t); s < end; s++) {
-      let sum: number;
-      let E: number;
-      if (t === 0) {
-        sum = 1;
-        E = 0;
-      } else {
+      let sum = 1;
+      let E = 0;
+      if (t > 0) {
+        // Align the three terms to the largest exponent: ALIGN[d] scales a term d steps below it.
+        // The skip term is masked twice: out of E, and out of the sum (its slot may hold a value).
         const e0 = ae[prev + s];
         const e1 = ae[prev + s - 1];
         const e2 = skip[s] === 1 ? ae[prev + s - 2] : ZERO_E;
-        E = e0 > e1 ? e0 : e1;
-        if (e2 > E) E = e2;
-        sum = e0 === E ? am[prev + s] : e0 === E - 1 ? am[prev + s] * SMALL : 0;
-        sum += e1 === E ? am[prev + s - 1] : e1 === E - 1 ? am[prev + s - 1] * SMALL : 0;
-        if (skip[s] === 1) sum += e2 === E ? am[prev + s - 2] : e2 === E - 1 ? am[prev + s - 2] * SMALL : 0;
+        E = Math.max(e0, e1, e2);
+        sum = am[prev + s] * ALIGN[Math.min(E - e0, 2)] + am[prev + s - 1] * ALIGN[Math.min(E - e1, 2)] + skip[s] * am[prev + s - 2] * ALIGN[Math.min(E - e2, 2)];
       }
       let v = sum * probs[p + ext[s]];
-      if (v === 0) E = ZERO_E;
-      else {
-        while (v < LO) {
-          v *= BIG;
-          E--;
-        }
-        if (v >= HI) {
+      if (v < LO || v >= HI) {
+        if (v === 0) E = ZERO_E;
+        else if (v >= HI) {
           v *= SMALL;
           E++;
+        } else {
+          while (v < LO) {
+            v *= BIG;
+            E--;
+          }
         }
       }
       am[cur + s] = v;
@@ -156,10 +155,8 @@ export function alphaExtended(probs: Float64Array, N: number, C: number, n: numb
   return Math.log(tail) + E * STEP;
 }
 
-/** Scale of a product m_α m_β (in [2^-300, 2^300)) whose exponent sum is d steps below the largest. */
-function productScale(d: number): number {
-  return d === 0 ? 1 : d === -1 ? SMALL : d === -2 ? SMALL * SMALL : 0;
-}
+/** Scale of a product m_α m_β (in [2^-300, 2^300)) 0, 1, 2 or 3+ steps below the largest (3+: dropped). */
+const PRODUCT_ALIGN = new Float64Array([1, SMALL, SMALL * SMALL, 0]);
 
 /**
  * Runs the beta recursion for sample n backwards from its last frame and, frame by frame,
@@ -191,7 +188,7 @@ export function betaExtendedGrad(probs: Float64Array, N: number, C: number, n: n
       if (d > top2) top2 = d;
     }
     let z = 0;
-    for (let s = start; s < end; s++) z += rows.m[a + s] * bm[b + s] * productScale(rows.e[a + s] + be[b + s] - top2);
+    for (let s = start; s < end; s++) z += rows.m[a + s] * bm[b + s] * PRODUCT_ALIGN[Math.min(top2 - rows.e[a + s] - be[b + s], 3)];
     if (!(z > 0) || z === Infinity) return false;
     const k = gn / z;
     // Beside the gradient, the row is overwritten by q_t(s) = p_t(l'_s) β_t(s), renormalised,
@@ -199,7 +196,7 @@ export function betaExtendedGrad(probs: Float64Array, N: number, C: number, n: n
     for (let s = start; s < end; s++) {
       const bs = bm[b + s];
       let e = be[b + s];
-      grad[p + ext[s]] -= k * rows.m[a + s] * bs * productScale(rows.e[a + s] + e - top2);
+      grad[p + ext[s]] -= k * rows.m[a + s] * bs * PRODUCT_ALIGN[Math.min(top2 - rows.e[a + s] - e, 3)];
       let q = probs[p + ext[s]] * bs;
       if (q === 0) e = ZERO_E;
       else {
@@ -223,11 +220,8 @@ export function betaExtendedGrad(probs: Float64Array, N: number, C: number, n: n
       const e0 = be[b + s];
       const e1 = be[b + s + 1];
       const e2 = skip[s + 2] === 1 ? be[b + s + 2] : ZERO_E;
-      let E = e0 > e1 ? e0 : e1;
-      if (e2 > E) E = e2;
-      let v = e0 === E ? bm[b + s] : e0 === E - 1 ? bm[b + s] * SMALL : 0;
-      v += e1 === E ? bm[b + s + 1] : e1 === E - 1 ? bm[b + s + 1] * SMALL : 0;
-      if (skip[s + 2] === 1) v += e2 === E ? bm[b + s + 2] : e2 === E - 1 ? bm[b + s + 2] * SMALL : 0;
+      let E = Math.max(e0, e1, e2);
+      let v = bm[b + s] * ALIGN[Math.min(E - e0, 2)] + bm[b + s + 1] * ALIGN[Math.min(E - e1, 2)] + skip[s + 2] * bm[b + s + 2] * ALIGN[Math.min(E - e2, 2)];
       if (v === 0) E = ZERO_E;
       else if (v >= HI) {
         v *= SMALL;

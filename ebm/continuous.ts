@@ -1,6 +1,6 @@
 /**
  * The most offending incorrect answer over a continuous answer space: the lowest-energy answer
- * at least ε away from the correct one (LeCun et al. 2006, Section 2.2.1), found by projected
+ * at least ε away from the correct one (LeCun et al. 2006, Section 2.2.3), found by projected
  * gradient descent on Y with ∇_Y E from the engine's autograd.
  */
 import { describe, fail } from '../engine/errors.js';
@@ -105,7 +105,7 @@ function project(y: Float64Array, y0: Float64Array, eps: number, fallback: Float
  * minimum then lies on the sphere when the unconstrained one is inside the ball); for others it
  * returns the best local minimum reached. The parameters' `.grad` are left as they were.
  * Margin class: not a loss; feed `E(Ȳ)` to the `ebm.pair` forms.
- * Reference: LeCun et al., "A Tutorial on Energy-Based Learning" (2006), Section 2.2.1.
+ * Reference: LeCun et al., "A Tutorial on Energy-Based Learning" (2006), Section 2.2.3.
  *
  * @example
  * const c = tensor([0.2, 0]);

@@ -1,6 +1,6 @@
 /**
  * The most offending incorrect answer over a discrete answer set: the lowest-energy answer
- * other than the correct one (LeCun et al. 2006, Section 2.2.1; ties go to the lowest index).
+ * other than the correct one (LeCun et al. 2006, Section 2.2.3; ties go to the lowest index).
  */
 import { where } from '../engine/ops/elementwise.js';
 import { Tensor } from '../engine/tensor.js';
@@ -41,7 +41,7 @@ export function correctAndOffending(energies: Tensor, targets: readonly number[]
  * Ties go to the lowest index; a NaN energy among the incorrect answers is chosen first (NaN
  * propagates, as in the engine's min); when every incorrect answer is +Infinity the lowest
  * incorrect index is returned. Margin class: not a loss. Reference: LeCun et al., "A Tutorial on
- * Energy-Based Learning" (2006), Section 2.2.1.
+ * Energy-Based Learning" (2006), Section 2.2.3.
  *
  * @example
  * ebm.mostOffendingIncorrect([[0.5, 0.2, 0.2], [1, 3, 2]], [1, 0]); // => [2, 2]

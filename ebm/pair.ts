@@ -125,15 +125,25 @@ function pairForm<P>(name: string, r: PairRule<P>, e: unknown, eBar: unknown, op
  * ebm.pair.nll(e, eBar, { beta: 2, reduction: 'none' }).toArray(); // => [0.156631, 0.656631]
  */
 export const pair = {
+  /** `E`: the energy loss; Ē only fixes the shape. Margin: none. */
   energy: (E: Tensor, Ebar: Tensor, opts?: ReductionOptions): Tensor => pairForm('energy', RULES.energy, E, Ebar, opts),
+  /** `max(0, E - Ē)`: the perceptron loss over two answers. Margin: 0. */
   perceptron: (E: Tensor, Ebar: Tensor, opts?: ReductionOptions): Tensor => pairForm('perceptron', RULES.perceptron, E, Ebar, opts),
+  /** `max(0, m + E - Ē)`, `margin = 1`. Margin: m. */
   hinge: (E: Tensor, Ebar: Tensor, opts?: MarginOptions): Tensor => pairForm('hinge', RULES.hinge, E, Ebar, opts),
+  /** `log(1 + exp(E - Ē))`. Margin: > 0. */
   log: (E: Tensor, Ebar: Tensor, opts?: ReductionOptions): Tensor => pairForm('log', RULES.log, E, Ebar, opts),
+  /** `E² + max(0, m - Ē)²`, `margin = 1`. Margin: m. */
   squareSquare: (E: Tensor, Ebar: Tensor, opts?: MarginOptions): Tensor => pairForm('squareSquare', RULES.squareSquare, E, Ebar, opts),
+  /** `E² + γ exp(-Ē)`, `gamma = 1`. Margin: > 0. */
   squareExp: (E: Tensor, Ebar: Tensor, opts?: GammaOptions): Tensor => pairForm('squareExp', RULES.squareExp, E, Ebar, opts),
+  /** `min(M, max(0, (E - Ē) / (δ Ē)))`, `margin = 1` (M), `delta = 1`; positive energies. Margin: 0. */
   lvq2: (E: Tensor, Ebar: Tensor, opts?: Lvq2Options): Tensor => pairForm('lvq2', RULES.lvq2, E, Ebar, opts),
+  /** `σ(E - Ē)`. Margin: > 0. */
   mce: (E: Tensor, Ebar: Tensor, opts?: ReductionOptions): Tensor => pairForm('mce', RULES.mce, E, Ebar, opts),
+  /** `E + (1/β) log(exp(-βE) + exp(-βĒ))`, `beta = 1`. Margin: > 0. */
   nll: (E: Tensor, Ebar: Tensor, opts?: BetaOptions): Tensor => pairForm('nll', RULES.nll, E, Ebar, opts),
+  /** `σ(β(E - Ē))`, `beta = 1`. Margin: > 0. */
   mee: (E: Tensor, Ebar: Tensor, opts?: BetaOptions): Tensor => pairForm('mee', RULES.mee, E, Ebar, opts),
 };
 

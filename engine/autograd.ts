@@ -148,12 +148,19 @@ export function backward(root: Tensor, gradOutput?: Tensor | number, opts: Backw
     }
     const needs = node.inputs.map((x) => x.requiresGrad);
     const out = node.prim.backward(g, { inputs: node.inputs, attrs: node.attrs, saved: node.saved, out: t, needs });
+    // `g` is no longer needed by this node, so a rule that passes it through (add, reshape)
+    // hands it to its first consumer without a copy; only a second consumer gets a copy.
+    let gHanded = false;
     node.inputs.forEach((x, i) => {
       const gi = out[i];
       if (!needs[i] || gi === null || gi === undefined) return;
-      const data = fitGrad(node.prim.name, i, x, gi);
+      let data = fitGrad(node.prim.name, i, x, gi);
+      if (data === g) {
+        if (gHanded) data = g.slice();
+        gHanded = true;
+      }
       const prev = grads.get(x);
-      if (prev === undefined) grads.set(x, data === g ? data.slice() : data);
+      if (prev === undefined) grads.set(x, data);
       else for (let k = 0; k < prev.length; k++) prev[k] += data[k];
     });
     if (!opts.retainGraph) {

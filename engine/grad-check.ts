@@ -80,6 +80,10 @@ export function gradCheck(fn: Fn, inputs: readonly Tensor[], opts: GradCheckOpti
     const rtol = opts.rtol ?? 1e-5;
     const checked = inputs.map((t, i) => (t.requiresGrad ? i : -1)).filter((i) => i >= 0);
     if (checked.length === 0) throw new Error('gradCheck: no input has requiresGrad: true');
+    // Only leaves receive .grad, so a non-leaf input would look like one with a zero gradient.
+    for (const i of checked) {
+      if (!inputs[i].isLeaf) throw new Error(`gradCheck: inputs[${i}] requires grad but is not a leaf tensor; pass a leaf (detach() it and set requiresGrad)`);
+    }
     const evalAt = (): Float64Array => noGrad(() => output(fn, inputs)).data.slice();
     const record = (input: number, index: number, analytic: number, numeric: number): void => {
       const abs = Math.abs(analytic - numeric);

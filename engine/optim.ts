@@ -108,8 +108,8 @@ interface AdamState {
 
 /**
  * torch.optim.Adam (L2 weight decay added to the gradient, as torch's Adam, not AdamW).
- * The moment updates use torch's own forms — `m.lerp_(g, 1 - β1)` and
- * `v·β2 + (1 - β2)·g²` — so the rounding matches to the last bits.
+ * The moment updates use PyTorch 1.13's own forms — `m·β1 + (1 - β1)·g` and
+ * `v·β2 + (1 - β2)·g²` — so the trajectories agree with torch's to about an ulp.
  */
 export class Adam extends Optimizer {
   readonly lr: number;
@@ -159,8 +159,7 @@ export class Adam extends Optimizer {
       const { m, v, vMax } = st;
       for (let k = 0; k < n; k++) {
         const g = wd !== 0 ? g0[k] + wd * x[k] : g0[k];
-        // torch's lerp picks the form by weight so that weight 1 lands exactly on the end point.
-        m[k] = w < 0.5 ? m[k] + w * (g - m[k]) : g - (g - m[k]) * (1 - w);
+        m[k] = m[k] * b1 + g * w;
         v[k] = v[k] * b2 + g * g * (1 - b2);
         let vk = v[k];
         if (vMax !== null) {

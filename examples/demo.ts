@@ -1,8 +1,10 @@
 /**
  * Runs every example in full mode, prints their results and writes the pictures to
- * examples/out/ (open examples/out/index.html). `npm run demo`.
+ * examples/out/ (open examples/out/index.html). `npm run demo`; `npm run demo -- --quick` for the
+ * small versions; `npm run demo -- --docs` also refreshes the README's copies under docs/.
  */
 import { run as energyCollapse } from './energy-collapse.js';
+import { copyToDocs } from './lib/docs-copies.js';
 import { DEFAULT_OUT_DIR } from './lib/options.js';
 import { formatTable, percent } from './lib/table.js';
 import { run as lossGallery } from './loss-gallery.js';
@@ -30,3 +32,4 @@ console.log(formatTable(`Summary (${quick ? 'quick' : 'full'} mode, ${seconds()}
   ['loss gallery', `${gallery.pictures.length} pictures`],
 ]));
 console.log(`Pictures: ${DEFAULT_OUT_DIR}index.html`);
+if (process.argv.includes('--docs')) console.log(`Copied to docs/: ${(await copyToDocs(DEFAULT_OUT_DIR)).map((p) => p.split('/').pop()).join(', ')}`);

@@ -32,7 +32,7 @@ const EMBED = 2;
 const REPORT_MARGIN = 0.5;
 /** A surface whose answers all lie within this of each other (a tenth of the margin) is flat. */
 const FLAT = 0.1;
-const GRID = 61;
+const GRID = 41;
 
 type EbmLoss = (energies: Tensor, targets: number[]) => Tensor;
 

@@ -79,7 +79,7 @@ function embeddingPicture(title: string, e: Tensor, labels: readonly number[]): 
 export async function run(options: RunOptions): Promise<TripletMetrics> {
   const opts = resolveOptions(options);
   const say = sayer(opts.log);
-  const steps = pick(opts, 120, 400);
+  const steps = pick(opts, 80, 400);
   const task = clusterTask({ classes: CLASSES, modes: 2, dim: DIM, noise: 0.35, seed: 7 });
   const trainSet = drawPoints(task, pick(opts, 30, 60), 1);
   const heldOut = drawPoints(task, pick(opts, 15, 30), 2);

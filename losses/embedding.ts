@@ -252,7 +252,7 @@ export type SoftMarginLossOptions = ReductionOption;
  * @example
  * const x = tensor([2, -1, 0], { requiresGrad: true });
  * const loss = softMarginLoss(x, [1, 1, -1], { reduction: 'sum' });
- * loss.item(); // => 2.133336
+ * loss.item(); // => 2.133337
  * loss.backward();
  * x.grad.toArray(); // => [-0.119203, -0.731059, 0.5]
  */

@@ -97,8 +97,8 @@ function gathered(x: Tensor, anchorIndex: number[], positiveIndex: number[], neg
   };
 }
 
-/** Whether `v` beats `best` for the extreme of sign `s` (1: largest, -1: smallest); NaN always wins. */
-const beats = (v: number, best: number, s: number): boolean => v !== v || (best === best && (v - best) * s > 0);
+/** Whether `v` beats `best` for the extreme of sign `s` (1: largest, -1: smallest); the first NaN wins. */
+const beats = (v: number, best: number, s: number): boolean => (v !== v ? best === best : best === best && (v - best) * s > 0);
 
 /**
  * Batch-hard triplet mining: for each anchor, its farthest positive and its closest negative.
@@ -116,8 +116,8 @@ const beats = (v: number, best: number, s: number): boolean => v !== v || (best 
  *
  * PyTorch: no equivalent in torch (pytorch-metric-learning's `BatchHardMiner` is the closest).
  *
- * Numerics: ties go to the lowest index; a NaN distance is always chosen (as `argmax`/`argmin`
- * do), so NaN in the embeddings reaches the loss rather than being hidden. The distances carry no
+ * Numerics: ties go to the lowest index; a NaN distance is always chosen (the first of several,
+ * as `argMax`/`argMin` do), so NaN in the embeddings reaches the loss rather than being hidden. The distances carry no
  * eps, unlike `tripletMarginLoss`'s.
  *
  * References: Hermans, Beyer and Leibe, "In defense of the triplet loss for person

@@ -30,16 +30,9 @@ interface Saved {
   readonly dpn: F64 | null;
 }
 
-/** `‖x[xo:xo+d] - y[yo:yo+d] + eps‖_p`, accumulated as PyTorch's `norm` does for each p. */
+/** `‖x[xo:xo+d] - y[yo:yo+d] + eps‖_p` for p ≠ 2 (p = 2 has its own one-sweep path below). */
 function rowDistance(x: F64, xo: number, y: F64, yo: number, d: number, eps: number, p: number): number {
   let s = 0;
-  if (p === 2) {
-    for (let j = 0; j < d; j++) {
-      const v = x[xo + j] - y[yo + j] + eps;
-      s += v * v;
-    }
-    return Math.sqrt(s);
-  }
   if (p === 1) {
     for (let j = 0; j < d; j++) s += Math.abs(x[xo + j] - y[yo + j] + eps);
     return s;
@@ -57,7 +50,8 @@ function rowDistance(x: F64, xo: number, y: F64, yo: number, d: number, eps: num
 }
 
 /**
- * Adds `c · ∂‖v‖_p/∂v` to `gx` and subtracts it from `gy`, where `v = x - y + eps` and `dist = ‖v‖_p`.
+ * Adds `c · ∂‖v‖_p/∂v` to `gx` and subtracts it from `gy`, where `v = x - y + eps` and `dist = ‖v‖_p`
+ * (p ≠ 2).
  *
  * NOTE: the subgradients are PyTorch's `norm_backward`: 0 where the norm is 0 (p > 1) and at zero
  * components (p < 1); `sign(v)` for p = 1, so a zero component gets 0; for p = ∞ the gradient is
@@ -67,15 +61,6 @@ function addDistanceGrad(
   c: number, x: F64, xo: number, y: F64, yo: number, d: number, eps: number, p: number, dist: number,
   gx: F64 | null, gy: F64 | null,
 ): void {
-  if (p === 2) {
-    const scale = dist === 0 ? 0 : c / dist;
-    for (let j = 0; j < d; j++) {
-      const t = (x[xo + j] - y[yo + j] + eps) * scale;
-      if (gx) gx[xo + j] += t;
-      if (gy) gy[yo + j] -= t;
-    }
-    return;
-  }
   if (p === 1) {
     for (let j = 0; j < d; j++) {
       const t = Math.sign(x[xo + j] - y[yo + j] + eps) * c;
@@ -114,6 +99,55 @@ function addDistanceGrad(
   }
 }
 
+/** p = 2, the default: all three distances of row i in one sweep (`dpn` only when swapping). */
+function euclideanRow(a: F64, pos: F64, neg: F64, o: number, d: number, eps: number, i: number, dap: F64, dan: F64, dpn: F64 | null): void {
+  let sap = 0, san = 0, spn = 0;
+  for (let j = o; j < o + d; j++) {
+    const u = a[j] - pos[j] + eps;
+    const v = a[j] - neg[j] + eps;
+    sap += u * u;
+    san += v * v;
+    if (dpn) {
+      const w = pos[j] - neg[j] + eps;
+      spn += w * w;
+    }
+  }
+  dap[i] = Math.sqrt(sap);
+  dan[i] = Math.sqrt(san);
+  if (dpn) dpn[i] = Math.sqrt(spn);
+}
+
+/**
+ * p = 2: the whole backward of row i in one sweep. `c`, `cn`, `cs` are the gradients reaching
+ * d(a, p), d(a, n) and d(p, n); each distance passes `c · v / ‖v‖` (0 where the norm is 0).
+ */
+function euclideanRowGrad(
+  a: F64, pos: F64, neg: F64, o: number, d: number, eps: number, c: number, cn: number, cs: number,
+  dap: number, dan: number, dpn: number | null, ga: F64 | null, gp: F64 | null, gn: F64 | null,
+): void {
+  const kap = dap === 0 ? 0 : c / dap;
+  const kan = dan === 0 ? 0 : cn / dan;
+  if (dpn === null) {
+    for (let j = o; j < o + d; j++) {
+      const u = (a[j] - pos[j] + eps) * kap;
+      const v = (a[j] - neg[j] + eps) * kan;
+      if (ga) ga[j] = u + v;
+      if (gp) gp[j] = -u;
+      if (gn) gn[j] = -v;
+    }
+    return;
+  }
+  const kpn = dpn === 0 ? 0 : cs / dpn;
+  for (let j = o; j < o + d; j++) {
+    const u = (a[j] - pos[j] + eps) * kap;
+    const v = (a[j] - neg[j] + eps) * kan;
+    const w = (pos[j] - neg[j] + eps) * kpn;
+    if (ga) ga[j] = u + v;
+    if (gp) gp[j] = w - u;
+    if (gn) gn[j] = -v - w;
+  }
+}
+
 const TRIPLET_MARGIN = primitive<TripletAttrs, Saved>({
   name: 'tripletMarginLoss',
   forward([A, P, N], { margin, p, eps, swap }) {
@@ -128,12 +162,15 @@ const TRIPLET_MARGIN = primitive<TripletAttrs, Saved>({
     const dpn = swap ? new Float64Array(n) : null;
     for (let i = 0; i < n; i++) {
       const o = i * d;
-      dap[i] = rowDistance(a, o, pos, o, d, eps, p);
-      dan[i] = rowDistance(a, o, neg, o, d, eps, p);
+      if (p === 2) euclideanRow(a, pos, neg, o, d, eps, i, dap, dan, dpn);
+      else {
+        dap[i] = rowDistance(a, o, pos, o, d, eps, p);
+        dan[i] = rowDistance(a, o, neg, o, d, eps, p);
+        if (dpn) dpn[i] = rowDistance(pos, o, neg, o, d, eps, p);
+      }
       let dn = dan[i];
       if (dpn) {
-        const ds = rowDistance(pos, o, neg, o, d, eps, p);
-        dpn[i] = ds;
+        const ds = dpn[i];
         dn = dn !== dn || ds !== ds ? NaN : Math.min(dn, ds);
       }
       const hi = margin + dap[i] - dn;
@@ -164,7 +201,11 @@ const TRIPLET_MARGIN = primitive<TripletAttrs, Saved>({
         if (u === v) { cn = -c / 2; cs = -c / 2; }
         else if (u > v) { cn = 0; cs = -c; }
         else if (u < v) cs = 0;
-        else cs = -c;
+        else cs = -c; // a NaN distance: both receive the whole gradient, as in PyTorch
+      }
+      if (p === 2) {
+        euclideanRowGrad(a, pos, neg, o, d, eps, c, cn, cs, dap[i], dan[i], dpn ? dpn[i] : null, ga, gp, gn);
+        continue;
       }
       addDistanceGrad(c, a, o, pos, o, d, eps, p, dap[i], ga, gp);
       if (cn !== 0 || hi !== hi) addDistanceGrad(cn, a, o, neg, o, d, eps, p, dan[i], ga, gn);

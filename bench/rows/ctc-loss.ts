@@ -40,6 +40,7 @@ function ctcRow(id: string, sizes: CtcSizes, seed: number): Row {
     sizes: `T=${T} N=${N} C=${C} S=${S}`,
     goals: { fused: within(1.2), torch: faster() },
     torch: { kind: 'ctc', sizes: { T, N, C, S } },
+    about: 'the fused loop is a scaled-probability alpha-beta over the feasible states; torch is F.log_softmax + F.ctc_loss',
     prepare: prepareFor(sizes, seed),
   };
 }

@@ -61,5 +61,6 @@ export const ebmHinge: Row = {
   sizes: '[4096, 1000]',
   goals: { fused: within(1.5), torch: faster() },
   torch: { kind: 'ebm-hinge', sizes: { P, K } },
+  about: 'torch has no EBM hinge loss: its reference is gather, scatter(+inf), min(1) and relu',
   prepare,
 };

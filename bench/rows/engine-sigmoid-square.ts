@@ -53,5 +53,6 @@ export const sigmoidSquare: Row = {
   title: 'engine: sum(sigmoid(a*x+b)**2)',
   sizes: 'x [1e6], a, b scalars',
   goals: { fused: within(2) },
+  about: 'tfjs: tf.valueAndGrads of the same expression (with tf.square) in float32',
   prepare,
 };

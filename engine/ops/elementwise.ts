@@ -231,8 +231,10 @@ function pickMin(a: F64, b: F64, y: F64): void {
 }
 const winnerGrad = (sign: 1 | -1) => (a: F64, b: F64, _y: F64, g: F64, ga: F64): void => {
   for (let i = 0; i < g.length; i++) {
-    const d = (a[i] - b[i]) * sign;
-    ga[i] = d < 0 ? 0 : d === 0 ? 0.5 * g[i] : g[i];
+    // Compared, not subtracted: Infinity - Infinity is NaN, yet two infinities tie.
+    const u = sign * a[i];
+    const v = sign * b[i];
+    ga[i] = u < v ? 0 : u === v ? 0.5 * g[i] : g[i];
   }
 };
 const MAXIMUM = binary('maximum', pickMax, winnerGrad(1), (a, b, y, g, gb) => winnerGrad(1)(b, a, y, g, gb));

@@ -285,7 +285,8 @@ export function concat(tensors: readonly Tensor[], dim = 0): Tensor {
       fail('concat', `tensor ${i} has shape ${fmtShape(t.shape)}, which does not match ${fmtShape(first.shape)} outside dim ${d}`);
     }
   });
-  return apply(CONCAT, tensors, d);
+  // A copy: the graph must not change if the caller later edits its array.
+  return apply(CONCAT, tensors.slice(), d);
 }
 
 export function stack(tensors: readonly Tensor[], dim = 0): Tensor {

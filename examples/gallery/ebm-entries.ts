@@ -15,12 +15,12 @@ function against(loss: Ebm, eBar: number): (x: Tensor) => Tensor {
   return (x) => loss(x.add(eBar).unsqueeze(1).concat([full([x.shape[0], 1], eBar)], 1), new Array<number>(x.shape[0]).fill(0));
 }
 
-function entry(file: string, title: string, loss: Ebm, eBars: number[]): GalleryEntry {
+function entry(file: string, title: string, loss: Ebm, eBars: number[], range: [number, number] = [-2, 2]): GalleryEntry {
   return {
     file: `ebm-${file}`,
     title,
     xTitle: 'E(Y) − E(Ȳ)',
-    range: [-2, 2],
+    range,
     series: eBars.map((eBar) => ({ label: `E(Ȳ) = ${eBar}`, loss: against(loss, eBar) })),
   };
 }
@@ -28,6 +28,9 @@ function entry(file: string, title: string, loss: Ebm, eBars: number[]): Gallery
 const none = { reduction: 'none' } as const;
 const SHIFT_FREE = [2];
 const LEVELS = [2, 3];
+/** For the losses meant for non-negative energies, the sweep keeps E(Y) >= 0 at E(Ȳ) = 0.5. */
+const LOW_LEVELS = [0.5, 2];
+const NON_NEGATIVE: [number, number] = [-0.5, 2.5];
 
 export const EBM_ENTRIES: GalleryEntry[] = [
   entry('energy', 'ebm.energyLoss: E(Y)', (e, t) => ebm.energyLoss(e, t, none), LEVELS),
@@ -38,7 +41,7 @@ export const EBM_ENTRIES: GalleryEntry[] = [
   entry('pairwise-hinge', 'ebm.pairwiseHingeLoss (2 answers), m = 1', (e, t) => ebm.pairwiseHingeLoss(e, t, none), SHIFT_FREE),
   entry('nll', 'ebm.nllLoss: E(Y) + (1/β) log Σ exp(−β E(y)), β = 1', (e, t) => ebm.nllLoss(e, t, none), SHIFT_FREE),
   entry('mee', 'ebm.meeLoss: 1 − softmin(E)(Y), β = 1', (e, t) => ebm.meeLoss(e, t, none), SHIFT_FREE),
-  entry('square-square', 'ebm.squareSquareLoss: E(Y)² + max(0, m − E(Ȳ))², m = 1', (e, t) => ebm.squareSquareLoss(e, t, none), [0.5, 2]),
-  entry('square-exp', 'ebm.squareExpLoss: E(Y)² + γ exp(−E(Ȳ)), γ = 1', (e, t) => ebm.squareExpLoss(e, t, none), [0.5, 2]),
+  entry('square-square', 'ebm.squareSquareLoss: E(Y)² + max(0, m − E(Ȳ))², m = 1', (e, t) => ebm.squareSquareLoss(e, t, none), LOW_LEVELS, NON_NEGATIVE),
+  entry('square-exp', 'ebm.squareExpLoss: E(Y)² + γ exp(−E(Ȳ)), γ = 1', (e, t) => ebm.squareExpLoss(e, t, none), LOW_LEVELS, NON_NEGATIVE),
   entry('lvq2', 'ebm.lvq2Loss: min(M, max(0, (E(Y) − E(Ȳ)) / (δ E(Ȳ)))), M = δ = 1', (e, t) => ebm.lvq2Loss(e, t, none), LEVELS),
 ];

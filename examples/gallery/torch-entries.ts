@@ -121,7 +121,7 @@ export const TORCH_ENTRIES: GalleryEntry[] = [
     series: [1, 0.25].map((v) => ({ label: `variance ${v}`, loss: (x: Tensor) => gaussianNllLoss(x, same(x, 0), same(x, v), none) })),
   },
   {
-    file: 'ctc', title: 'ctcLoss of "a" over T frames, logits [blank 0, a x]', xTitle: 'logit of "a" in every frame', range: [-4, 4],
+    file: 'ctc', title: 'ctcLoss(T frames of logits [blank 0, "a" x], target "a")', xTitle: 'logit of "a" in every frame', range: [-4, 4],
     series: [1, 2, 4].map((frames) => ({
       label: `T ${frames}`,
       loss: (x: Tensor) => {

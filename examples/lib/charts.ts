@@ -18,7 +18,7 @@ export function scatterChart(title: string, points: { x: number; y: number; labe
     encoding: {
       x: { field: 'x', type: 'quantitative', title: 'embedding 1', scale: { zero: false } },
       y: { field: 'y', type: 'quantitative', title: 'embedding 2', scale: { zero: false } },
-      color: { field: 'label', type: 'nominal', title: 'class', scale: { scheme: 'category10' }, sort: null },
+      color: { field: 'label', type: 'nominal', title: 'class', scale: { scheme: 'category10' }, sort: 'ascending' },
     },
   };
 }

@@ -2,7 +2,7 @@
  * HTML pages that show the pictures. Built from what is on disk, so that running one example
  * refreshes the index without losing the pictures of the others.
  */
-import { readdir, writeFile } from 'node:fs/promises';
+import { readdir, stat, writeFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 
 const SECTIONS: Record<string, string> = {
@@ -12,12 +12,12 @@ const SECTIONS: Record<string, string> = {
   gallery: 'Loss gallery (values and gradients from backward)',
 };
 
+/** The SVGs under `dir` in the order they were written, which is the order each example tells its story in. */
 async function svgsUnder(dir: string): Promise<string[]> {
   const entries = await readdir(dir, { withFileTypes: true, recursive: true }).catch(() => []);
-  return entries
-    .filter((e) => e.isFile() && e.name.endsWith('.svg'))
-    .map((e) => join(e.parentPath, e.name))
-    .sort();
+  const paths = entries.filter((e) => e.isFile() && e.name.endsWith('.svg')).map((e) => join(e.parentPath, e.name));
+  const written = await Promise.all(paths.map(async (p) => ({ p, t: (await stat(p)).mtimeMs })));
+  return written.sort((a, b) => a.t - b.t || a.p.localeCompare(b.p)).map(({ p }) => p);
 }
 
 function page(title: string, sections: [string, string[]][]): string {

@@ -10,7 +10,7 @@ import { Tensor } from '../../engine/tensor.js';
 import { Rng } from '../../engine/random.js';
 import { expectClose, expectGradOk, fcParams } from '../helpers/index.js';
 import { arbProblem, minFramesOf, padTargets } from './arbitraries.js';
-import { bruteForceLoss, logSpaceLoss } from './reference.js';
+import { bruteForceLoss, bruteForceLossLog, logSpaceGrad, logSpaceLoss } from './reference.js';
 
 describe('ctcLoss against brute-force enumeration of every path', () => {
   it('values and true gradients agree per sample (repeats, blanks anywhere, empty targets, short inputs, infeasible)', () => {
@@ -183,6 +183,38 @@ describe('ctcLoss numerics', () => {
         const s = g.subarray((t * 2 + n) * C, (t * 2 + n + 1) * C).reduce((a, b) => a + b, 0);
         expectClose(s, t < inputLengths[n] ? -1 : 0, 1e-9, 1e-12);
       }
+    }
+  });
+
+  it('keeps full precision when the states of a frame drift e^-2500 apart (per-state exponents)', () => {
+    const arb = arbProblem(5, true).chain((p) =>
+      fc.array(fc.double({ min: -500, max: 0, noNaN: true }), { minLength: p.lp.length * p.lp[0].length * p.lp[0][0].length, maxLength: p.lp.length * p.lp[0].length * p.lp[0][0].length })
+        .map((v) => ({ ...p, lp: p.lp.map((f, t) => f.map((row, n) => row.map((_x, c) => v[(t * f.length + n) * row.length + c]))) })),
+    );
+    fc.assert(
+      fc.property(arb, (p) => {
+        const lp = tensor(p.lp, { requiresGrad: true });
+        const loss = ctcLoss(lp, padTargets(p), p.inputLengths, p.targets.map((t) => t.length), { blank: p.blank, reduction: 'none' });
+        const refs = p.targets.map((_t, n) => bruteForceLossLog(p, n));
+        expectClose(loss, refs.map((r) => r.loss), 1e-12, 1e-12);
+        loss.backward(tensor(p.targets.map(() => 1)));
+        const g = (lp.grad as Tensor).toArray() as number[][][];
+        p.targets.forEach((_t, n) => expectClose(g.map((row) => row[n]), refs[n].grad, 1e-9, 1e-12));
+      }),
+      fcParams(25),
+    );
+  });
+
+  it('matches a log-space reference where states drift apart over hundreds of frames (value and gradient)', () => {
+    const rng = new Rng(3);
+    for (const spread of [30, 100]) {
+      const frames = Array.from({ length: 300 }, () => Array.from({ length: 5 }, () => -spread * rng.uniform())); // [T=300, C=5]
+      const target = Array.from({ length: 30 }, (_, i) => 1 + (i % 4));
+      const lp = tensor(frames, { requiresGrad: true });
+      const loss = ctcLoss(lp, target, 300, 30, { reduction: 'sum' });
+      expectClose(loss, logSpaceLoss(frames, target, 0), 1e-12, 0);
+      loss.backward();
+      expectClose(lp.grad as Tensor, logSpaceGrad(frames, target, 0), 1e-9, 1e-12);
     }
   });
 

@@ -121,3 +121,26 @@ export function bruteForceLossLog(p: Problem, n: number): { loss: number; grad: 
   for (const m of matching) m.path.forEach((c, t) => (grad[t][c] -= Math.exp(m.logProb - logP)));
   return { loss: -logP, grad };
 }
+
+/**
+ * The true gradient of −log P with respect to lp[t][c] by the textbook log-space alpha-beta
+ * recursion, with β including the emission at t (Graves' convention), so that
+ * ∂(−log P)/∂lp[t][c] = −Σ_{s: l'_s = c} α_t(s) β_t(s) / (p_t(c) P).
+ */
+export function logSpaceGrad(lp: readonly (readonly number[])[], target: readonly number[], blank: number): number[][] {
+  const ext = [blank, ...target.flatMap((l) => [l, blank])];
+  const L = ext.length;
+  const T = lp.length;
+  const canSkip = (s: number): boolean => s >= 2 && ext[s] !== blank && ext[s] !== ext[s - 2];
+  const la: number[][] = [ext.map((c, s) => (s < 2 ? lp[0][c] : -Infinity))];
+  for (let t = 1; t < T; t++) {
+    la.push(ext.map((c, s) => logSumExp([la[t - 1][s], s >= 1 ? la[t - 1][s - 1] : -Infinity, canSkip(s) ? la[t - 1][s - 2] : -Infinity]) + lp[t][c]));
+  }
+  const lb: number[][] = new Array(T);
+  lb[T - 1] = ext.map((c, s) => (s >= L - 2 ? lp[T - 1][c] : -Infinity));
+  for (let t = T - 2; t >= 0; t--) {
+    lb[t] = ext.map((c, s) => logSumExp([lb[t + 1][s], s + 1 < L ? lb[t + 1][s + 1] : -Infinity, s + 2 < L && canSkip(s + 2) ? lb[t + 1][s + 2] : -Infinity]) + lp[t][c]);
+  }
+  const logP = logSumExp([la[T - 1][L - 1], L >= 2 ? la[T - 1][L - 2] : -Infinity]);
+  return lp.map((row, t) => row.map((v, c) => -ext.reduce((acc, e, s) => acc + (e === c ? Math.exp(la[t][s] + lb[t][s] - v - logP) : 0), 0)));
+}

@@ -59,7 +59,7 @@ describe(`discrete EBM losses match PyTorch ${fx.torch} (values and gradients)`,
     expectClose(out, c.value as number[]);
     out.backward(seed(out, c.gradOutput));
     const grad = (e.grad as Tensor).toArray() as number[][];
-    const rows = c.energies.map((r, i) => i).filter((i) => !(RELU_BASED.has(c.name) && c.energies[i].some(Number.isNaN)));
+    const rows = c.energies.map((_r, i) => i).filter((i) => !(RELU_BASED.has(c.name) && c.energies[i].some(Number.isNaN)));
     expect(rows.length).toBeGreaterThan(1);
     expectClose(rows.map((i) => grad[i]), rows.map((i) => c.grad[i]));
   });

@@ -1,4 +1,4 @@
-import { Tensor, noGrad, tensor } from '../../engine/index.js';
+import { Tensor, concat, noGrad, tensor } from '../../engine/index.js';
 import { expectClose } from '../helpers/index.js';
 
 describe('the backward pass', () => {
@@ -76,6 +76,19 @@ describe('requiresGrad, detach and noGrad', () => {
     const e = a.detach();
     e.data[0] = 10;
     expect(a.data[0]).toBe(10);
+  });
+});
+
+describe('the graph does not alias the caller\'s arrays', () => {
+  it('concat keeps its inputs even if the caller edits the array afterwards', () => {
+    const a = tensor([1, 2], { requiresGrad: true });
+    const b = tensor([3], { requiresGrad: true });
+    const parts = [a, b];
+    const y = concat(parts);
+    parts.push(tensor([4], { requiresGrad: true }));
+    y.backward(tensor([10, 20, 30]));
+    expectClose(a.grad!, [10, 20]);
+    expectClose(b.grad!, [30]);
   });
 });
 

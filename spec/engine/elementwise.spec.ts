@@ -37,7 +37,8 @@ const unaryDomains: UnaryDomain[] = [
   { name: 'tanh', f: (x) => x.tanh(), lo: -3, hi: 3 },
   { name: 'relu', f: (x) => x.relu(), lo: -3, hi: 3, map: awayFromZero },
   { name: 'softplus', f: (x) => x.softplus(), lo: -6, hi: 6 },
-  { name: 'clamp', f: (x) => x.clamp(-0.25, 0.75), lo: -3, hi: 3, map: offHalfGrid },
+  // clamp's bounds lie on the half grid 0.5ℤ and its inputs off it, 0.25 away.
+  { name: 'clamp', f: (x) => x.clamp(-0.5, 1), lo: -3, hi: 3, map: offHalfGrid },
   { name: 'pow with a number', f: (x) => x.pow(2.5), lo: 0.2, hi: 3 },
   { name: 'pow with 2', f: (x) => x.pow(2), lo: -3, hi: 3 },
 ];

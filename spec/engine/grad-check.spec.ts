@@ -51,6 +51,9 @@ describe('gradCheck', () => {
     const noGradInput = gradCheck((t) => t.exp(), [tensor([1])]);
     expect(noGradInput.ok).toBe(false);
     expect(noGradInput.error).toContain('no input has requiresGrad');
+    const nonLeaf = gradCheck((t) => t.exp(), [x.mul(2)]);
+    expect(nonLeaf.ok).toBe(false);
+    expect(nonLeaf.error).toContain('inputs[0] requires grad but is not a leaf tensor');
   });
 
   it('restores the inputs\' data and gradients, even when fn throws at a perturbed point', () => {

@@ -127,7 +127,7 @@ describe('softMarginLoss', () => {
     expectThrowsWith(() => softMarginLoss(tensor([1, 2]), [1]), 'softMarginLoss: target shape [1] does not match input shape [2]');
     expectThrowsWith(() => softMarginLoss(tensor([1]), [1], { margin: 1 } as object), "softMarginLoss: unknown option 'margin'");
     expectThrowsWith(() => softMarginLoss(tensor([1]), [1], { reduction: 'none ' as Reduction }), 'softMarginLoss: reduction must be one of');
-    expectThrowsWith(() => softMarginLoss(tensor([1]), [1], 'sum' as object), 'softMarginLoss: options must be an object, got "sum"');
+    expectThrowsWith(() => softMarginLoss(tensor([1]), [1], 'sum' as unknown as object), 'softMarginLoss: options must be an object, got "sum"');
   });
 });
 
