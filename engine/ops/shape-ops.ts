@@ -181,9 +181,9 @@ export function gather(x: Tensor, dim: number, index: IndexLike): Tensor {
       const c = Math.floor(rem / ist[i]);
       rem -= c * ist[i];
       if (i === d) {
-        let v = idx.data[k];
-        if (v < -xs[d] || v >= xs[d]) fail('gather', `index ${v} is out of range for dim ${d} of size ${xs[d]}`);
-        if (v < 0) v += xs[d];
+        const v = idx.data[k];
+        // NOTE: negative indices throw, as in torch.gather (they do not count from the end).
+        if (v < 0 || v >= xs[d]) fail('gather', `index ${v} is out of range for dim ${d} of size ${xs[d]} (expected 0 <= index < ${xs[d]})`);
         off += v * xst[i];
       } else off += c * xst[i];
     }
@@ -202,9 +202,9 @@ export function indexSelect(x: Tensor, dim: number, index: IndexLike): Tensor {
   const n = idx.data.length;
   const src = new Int32Array(outer * n * inner);
   for (let j = 0; j < n; j++) {
-    let v = idx.data[j];
-    if (v < -xs[d] || v >= xs[d]) fail('indexSelect', `index ${v} is out of range for dim ${d} of size ${xs[d]}`);
-    if (v < 0) v += xs[d];
+    const v = idx.data[j];
+    // NOTE: negative indices throw, as in torch.index_select.
+    if (v < 0 || v >= xs[d]) fail('indexSelect', `index ${v} is out of range for dim ${d} of size ${xs[d]} (expected 0 <= index < ${xs[d]})`);
     for (let o = 0; o < outer; o++) {
       for (let i = 0; i < inner; i++) src[(o * n + j) * inner + i] = (o * xs[d] + v) * inner + i;
     }

@@ -56,10 +56,12 @@ describe('out-of-range and non-integer indices', () => {
   it('gather', () => {
     expectErrorStartingWith(() => x23().gather(1, [[0, 3], [1, 1]]), 'gather: index 3 is out of range for dim 1 of size 3');
     expectErrorStartingWith(() => x23().gather(0, [[0.5, 1, 1]]), 'gather: index must hold integers, got 0.5');
+    expectErrorStartingWith(() => x23().gather(1, [[0, -1], [1, 1]]), 'gather: index -1 is out of range for dim 1 of size 3');
   });
 
   it('indexSelect', () => {
     expectErrorStartingWith(() => x23().indexSelect(0, [0, 2]), 'indexSelect: index 2 is out of range for dim 0 of size 2');
+    expectErrorStartingWith(() => x23().indexSelect(1, [-1]), 'indexSelect: index -1 is out of range for dim 1 of size 3');
     expectErrorStartingWith(() => x23().indexSelect(0, [[0]]), 'indexSelect: index must be 1-D, got shape [1, 1]');
   });
 
