@@ -42,7 +42,7 @@ interface Saved {
   mode: Uint8Array;
   /** Per sample, its Tn alpha rows (EXTENDED samples only). */
   alphas: (AlphaRows | null)[];
-  /** exp(logProbs − frame maximum), [T, N, C]. */
+  /** exp(logProbs − frame maximum), sample-major [N, T, C] so each sample's frames are contiguous. */
   probs: Float64Array;
 }
 
@@ -50,6 +50,19 @@ function maxTargetLength(t: Targets): number {
   let m = 0;
   for (let n = 0; n + 1 < t.offsets.length; n++) m = Math.max(m, t.offsets[n + 1] - t.offsets[n]);
   return m;
+}
+
+/** Writes the distinct classes of l'[0 .. L) into `used` and returns how many there are. */
+function usedClasses(ext: Int32Array, L: number, C: number, used: Int32Array): number {
+  const seen = new Uint8Array(C);
+  let K = 0;
+  for (let s = 0; s < L; s++) {
+    if (seen[ext[s]] === 0) {
+      seen[ext[s]] = 1;
+      used[K++] = ext[s];
+    }
+  }
+  return K;
 }
 
 /** Per-sample weight of the reduced loss: 1 for 'sum', 1 / (max(U_n, 1) · N) for 'mean'. */
@@ -65,10 +78,12 @@ const CTC = primitive<Attrs, Saved>({
     const lp = logProbs.data; // [T, N, C]
     const { labels, offsets } = a.targets;
     const ws = workspace(maxTargetLength(a.targets));
-    const probs = new Float64Array(T * N * C); // [T, N, C]
+    // Without a backward pass one sample's block is reused by every sample.
+    const probs = new Float64Array((a.store ? N : 1) * T * C); // [N, T, C] or [1, T, C]
     const raw = new Float64Array(N);
     const mode = new Uint8Array(N);
     const alphas: (AlphaRows | null)[] = new Array<AlphaRows | null>(N).fill(null);
+    const used = new Int32Array(C);
     for (let n = 0; n < N; n++) {
       const Tn = a.inputLengths[n];
       const len = offsets[n + 1] - offsets[n];
@@ -78,24 +93,28 @@ const CTC = primitive<Attrs, Saved>({
       }
       if (Tn === 0) continue;
       const L = extend(labels, offsets[n], len, a.blank, ws);
-      // Each frame is exponentiated once, after subtracting its maximum so that no class
-      // overflows and the best one is exactly 1; the shifts are added back to log P.
+      // Each frame is exponentiated once, and only at the classes the sample uses (the blank and
+      // its labels), after subtracting their maximum so that nothing overflows and the most
+      // likely is exactly 1; the shifts are added back to log P.
+      const K = usedClasses(ws.ext, L, C, used);
       let shift = 0;
       let extreme = false;
+      const from = a.store ? n * T * C : 0;
       for (let t = 0; t < Tn; t++) {
         const base = (t * N + n) * C;
+        const dst = from + t * C;
         let m = -Infinity;
-        for (let c = 0; c < C; c++) {
-          const v = lp[base + c];
+        for (let k = 0; k < K; k++) {
+          const v = lp[base + used[k]];
           if (v > m || v !== v) m = v;
         }
         if (m === -Infinity) m = 0;
         else if (!Number.isFinite(m)) extreme = true;
         shift += m;
-        for (let c = 0; c < C; c++) {
-          const d = lp[base + c] - m;
+        for (let k = 0; k < K; k++) {
+          const d = lp[base + used[k]] - m;
           if (d < -MAX_SPREAD && d !== -Infinity) extreme = true;
-          probs[base + c] = Math.exp(d);
+          probs[dst + used[k]] = Math.exp(d);
         }
       }
       if (extreme) {
@@ -103,7 +122,7 @@ const CTC = primitive<Attrs, Saved>({
         mode[n] = LOG_SPACE;
       } else {
         const rows = a.store ? alphaRows(Tn, L) : null; // [Tn, L + 2]
-        raw[n] = -(alphaExtended(probs, N, C, n, Tn, L, ws, rows) + shift);
+        raw[n] = -(alphaExtended(probs, from, C, Tn, L, ws, rows) + shift);
         alphas[n] = rows;
       }
     }
@@ -119,7 +138,7 @@ const CTC = primitive<Attrs, Saved>({
   },
   // d(−log P)/d logProbs[t, n, k] = −Σ_{s: l'_s = k} γ_t(s): minus the posterior of class k at t.
   backward(g, { attrs: a, saved, inputs }) {
-    const { N, C } = a.dims;
+    const { T, N, C } = a.dims;
     const lp = inputs[0].data; // [T, N, C]
     const { labels, offsets } = a.targets;
     const ws = workspace(maxTargetLength(a.targets));
@@ -135,7 +154,7 @@ const CTC = primitive<Attrs, Saved>({
       }
       const L = extend(labels, offsets[n], offsets[n + 1] - offsets[n], a.blank, ws);
       const alpha = saved.alphas[n];
-      if (saved.mode[n] === EXTENDED && alpha !== null && betaExtendedGrad(saved.probs, N, C, n, Tn, L, ws, alpha, gn, grad)) continue;
+      if (saved.mode[n] === EXTENDED && alpha !== null && betaExtendedGrad(saved.probs, n * T * C, C, Tn, L, ws, alpha, gn, grad, n * C, N * C)) continue;
       for (let t = 0; t < Tn; t++) grad.fill(0, (t * N + n) * C, (t * N + n + 1) * C);
       logSpaceSample(lp, N, C, n, Tn, L, ws, grad, gn);
     }

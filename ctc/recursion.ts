@@ -30,8 +30,13 @@ const LO = 2 ** -150;
 const HI = 2 ** 150;
 /** Scale of a term 0, 1, or 2+ exponent steps below the largest (2+: under 2^-300 of the sum, dropped). */
 const ALIGN = new Float64Array([1, SMALL, 0]);
-/** The exponent of a zero: far below any reachable one, so it never wins an alignment. */
-export const ZERO_E = -(2 ** 30);
+/**
+ * Exponents are stored biased by 2^30, so that 0 (what a fresh Int32Array holds) is the exponent
+ * of a zero: far below any reachable one (a value's exponent moves at most 3 steps per frame),
+ * so it never wins an alignment.
+ */
+const BIAS = 2 ** 30;
+const ZERO_E = 0;
 /** ln(2^300): one exponent step in nats. */
 const STEP = 300 * Math.LN2;
 /**
@@ -94,15 +99,16 @@ export interface AlphaRows {
 }
 
 export function alphaRows(Tn: number, L: number): AlphaRows {
-  return { m: new Float64Array(Tn * (L + 2)), e: new Int32Array(Tn * (L + 2)).fill(ZERO_E) };
+  return { m: new Float64Array(Tn * (L + 2)), e: new Int32Array(Tn * (L + 2)) };
 }
 
 /**
- * Runs the alpha recursion for sample n over `probs` ([T, N, C], each frame exponentiated after
- * subtracting a shift the caller adds back) and returns log P minus the shifts. With `rows`,
- * every frame's row is kept there for the backward pass; otherwise two rolling rows are used.
+ * Runs the alpha recursion for one sample over its exponentiated frames, `probs[from + t·C + c]`
+ * (each frame shifted by a constant the caller adds back), and returns log P minus the shifts.
+ * With `rows`, every frame's row is kept there for the backward pass; otherwise two rolling rows
+ * are used.
  */
-export function alphaExtended(probs: Float64Array, N: number, C: number, n: number, Tn: number, L: number, ws: Workspace, rows: AlphaRows | null): number {
+export function alphaExtended(probs: Float64Array, from: number, C: number, Tn: number, L: number, ws: Workspace, rows: AlphaRows | null): number {
   const { ext, skip } = ws;
   const W = L + 2;
   const am = rows ? rows.m : ws.am;
@@ -115,19 +121,26 @@ export function alphaExtended(probs: Float64Array, N: number, C: number, n: numb
   for (let t = 0; t < Tn; t++) {
     cur = (rows ? t : t & 1) * W + 2;
     const prev = (rows ? t - 1 : (t - 1) & 1) * W + 2;
-    const p = (t * N + n) * C;
+    const p = from + t * C;
     const end = windowEnd(L, t);
     for (let s = windowStart(L, Tn, t); s < end; s++) {
       let sum = 1;
-      let E = 0;
+      let E = BIAS;
       if (t > 0) {
-        // Align the three terms to the largest exponent: ALIGN[d] scales a term d steps below it.
-        // The skip term is masked twice: out of E, and out of the sum (its slot may hold a value).
         const e0 = ae[prev + s];
         const e1 = ae[prev + s - 1];
-        const e2 = skip[s] === 1 ? ae[prev + s - 2] : ZERO_E;
-        E = Math.max(e0, e1, e2);
-        sum = am[prev + s] * ALIGN[Math.min(E - e0, 2)] + am[prev + s - 1] * ALIGN[Math.min(E - e1, 2)] + skip[s] * am[prev + s - 2] * ALIGN[Math.min(E - e2, 2)];
+        const sk = skip[s];
+        if (e0 === e1 && (sk === 0 || ae[prev + s - 2] === e0)) {
+          // The common case: neighbouring states share an exponent.
+          sum = am[prev + s] + am[prev + s - 1] + sk * am[prev + s - 2];
+          E = e0;
+        } else {
+          // Align the three terms to the largest exponent: ALIGN[d] scales a term d steps below
+          // it. The skip term is masked twice: out of E, and out of the sum (its slot may hold a value).
+          const e2 = sk === 1 ? ae[prev + s - 2] : ZERO_E;
+          E = Math.max(e0, e1, e2);
+          sum = am[prev + s] * ALIGN[Math.min(E - e0, 2)] + am[prev + s - 1] * ALIGN[Math.min(E - e1, 2)] + sk * am[prev + s - 2] * ALIGN[Math.min(E - e2, 2)];
+        }
       }
       let v = sum * probs[p + ext[s]];
       if (v < LO || v >= HI) {
@@ -152,34 +165,36 @@ export function alphaExtended(probs: Float64Array, N: number, C: number, n: numb
   const e2 = L >= 2 ? ae[cur + L - 2] : ZERO_E;
   const E = e1 > e2 ? e1 : e2;
   const tail = (e1 === E ? m1 : e1 === E - 1 ? m1 * SMALL : 0) + (e2 === E ? m2 : e2 === E - 1 ? m2 * SMALL : 0);
-  return Math.log(tail) + E * STEP;
+  return Math.log(tail) + (E - BIAS) * STEP;
 }
 
 /** Scale of a product m_α m_β (in [2^-300, 2^300)) 0, 1, 2 or 3+ steps below the largest (3+: dropped). */
 const PRODUCT_ALIGN = new Float64Array([1, SMALL, SMALL * SMALL, 0]);
 
 /**
- * Runs the beta recursion for sample n backwards from its last frame and, frame by frame,
- * subtracts gn·γ_t(s) from grad[t, n, l'_s]: the true derivative of gn·(−log P) with respect to
- * logProbs[t, n, l'_s]. `rows` holds the alpha rows `alphaExtended` kept. Returns false, having
- * written part of the sample's gradient, when a frame's Σ α β is zero or not finite.
+ * Runs the beta recursion for one sample backwards from its last frame and, frame by frame,
+ * subtracts gn·γ_t(s) from grad[g + t·gStride + l'_s]: the true derivative of gn·(−log P) with
+ * respect to that frame's log-probability of l'_s. `probs` and `from` are as for
+ * `alphaExtended`, `rows` holds the alpha rows it kept. Returns false, having written part of the
+ * sample's gradient, when a frame's Σ α β is zero or not finite.
  */
-export function betaExtendedGrad(probs: Float64Array, N: number, C: number, n: number, Tn: number, L: number, ws: Workspace, rows: AlphaRows, gn: number, grad: Float64Array): boolean {
+export function betaExtendedGrad(probs: Float64Array, from: number, C: number, Tn: number, L: number, ws: Workspace, rows: AlphaRows, gn: number, grad: Float64Array, g: number, gStride: number): boolean {
   const { ext, skip, bm, be } = ws;
   const W = L + 2;
   bm.fill(0, 0, 2 * W);
   be.fill(ZERO_E, 0, 2 * W);
   const top = ((Tn - 1) & 1) * W;
   bm[top + L - 1] = 1;
-  be[top + L - 1] = 0;
+  be[top + L - 1] = BIAS;
   if (L >= 2) {
     bm[top + L - 2] = 1;
-    be[top + L - 2] = 0;
+    be[top + L - 2] = BIAS;
   }
   for (let t = Tn - 1; t >= 0; t--) {
     const a = t * W + 2;
     const b = (t & 1) * W;
-    const p = (t * N + n) * C;
+    const p = from + t * C;
+    const gt = g + t * gStride;
     const start = windowStart(L, Tn, t);
     const end = windowEnd(L, t);
     let top2 = ZERO_E;
@@ -196,7 +211,7 @@ export function betaExtendedGrad(probs: Float64Array, N: number, C: number, n: n
     for (let s = start; s < end; s++) {
       const bs = bm[b + s];
       let e = be[b + s];
-      grad[p + ext[s]] -= k * rows.m[a + s] * bs * PRODUCT_ALIGN[Math.min(top2 - rows.e[a + s] - e, 3)];
+      grad[gt + ext[s]] -= k * rows.m[a + s] * bs * PRODUCT_ALIGN[Math.min(top2 - rows.e[a + s] - e, 3)];
       let q = probs[p + ext[s]] * bs;
       if (q === 0) e = ZERO_E;
       else {
@@ -219,9 +234,15 @@ export function betaExtendedGrad(probs: Float64Array, N: number, C: number, n: n
     for (let s = windowStart(L, Tn, t - 1); s < end1; s++) {
       const e0 = be[b + s];
       const e1 = be[b + s + 1];
-      const e2 = skip[s + 2] === 1 ? be[b + s + 2] : ZERO_E;
-      let E = Math.max(e0, e1, e2);
-      let v = bm[b + s] * ALIGN[Math.min(E - e0, 2)] + bm[b + s + 1] * ALIGN[Math.min(E - e1, 2)] + skip[s + 2] * bm[b + s + 2] * ALIGN[Math.min(E - e2, 2)];
+      const sk = skip[s + 2];
+      let E = e0;
+      let v: number;
+      if (e0 === e1 && (sk === 0 || be[b + s + 2] === e0)) v = bm[b + s] + bm[b + s + 1] + sk * bm[b + s + 2];
+      else {
+        const e2 = sk === 1 ? be[b + s + 2] : ZERO_E;
+        E = Math.max(e0, e1, e2);
+        v = bm[b + s] * ALIGN[Math.min(E - e0, 2)] + bm[b + s + 1] * ALIGN[Math.min(E - e1, 2)] + sk * bm[b + s + 2] * ALIGN[Math.min(E - e2, 2)];
+      }
       if (v === 0) E = ZERO_E;
       else if (v >= HI) {
         v *= SMALL;

@@ -14,7 +14,7 @@ import type { PairLoss } from './pair.js';
 export interface MarginReportOptions {
   /** The margin `m` for `marginAccuracy` (default 1). */
   margin?: number;
-  /** The relative spread below which the surface counts as collapsed (default 1e-3). */
+  /** The surface counts as collapsed when its mean spread is at most `collapseTol · margin` (default 0.1). */
   collapseTol?: number;
 }
 
@@ -25,10 +25,14 @@ export interface MarginReport {
   marginAccuracy: number;
   /** Mean over samples of `Ē - E` (NaN propagates). */
   meanGap: number;
+  /** Mean over samples of the spread `max_y E(y) - min_y E(y)`: 0 for a flat surface. */
+  meanSpread: number;
   /**
-   * True when the energy surface is flat: the mean over samples of the spread
-   * `max_y E(y) - min_y E(y)` is at most `collapseTol` times the mean `|E(y)|` over the table
-   * (so an all-equal table, zeros included, is collapsed, whatever its scale).
+   * True when the energy surface is flat: `meanSpread <= collapseTol · margin`, i.e. the answers
+   * lie much closer together than the margin a contrastive loss asks for. The margin, not the
+   * energies' magnitude, sets the scale: energies matter only through their differences, and a
+   * surface that collapses towards 0 must be flagged too. With `margin = 0`, only an exactly flat
+   * surface counts.
    */
   collapsed: boolean;
 }
@@ -38,20 +42,20 @@ export interface MarginReport {
  * gap `Ē - E` to the most offending incorrect answer, and whether the surface has collapsed.
  *
  * Parameters: `energies` `[P, K]` (`K >= 2`), `targets` `[P]`; options `margin = 1`,
- * `collapseTol = 1e-3` (>= 0). Result: plain numbers (no graph). A sample with a NaN `E` or
+ * `collapseTol = 0.1` (>= 0). Result: plain numbers (no graph). A sample with a NaN `E` or
  * `Ē` counts as incorrect; `meanGap` is then NaN. With `P = 0` the fractions are NaN.
  * A collapsed surface (every answer near one energy) is the failure the energy loss and the
  * perceptron loss allow (Section 2.2.1-2.2.2). Reference: LeCun et al. (2006), Sections 2.2 and 5.
  *
  * @example
  * const r = ebm.marginReport([[0.5, 2.0, 1.0], [3.0, 1.0, 1.5]], [0, 2], { margin: 0.5 });
- * [r.accuracy, r.marginAccuracy, r.meanGap, r.collapsed]; // => [0.5, 0.5, 0, false]
+ * [r.accuracy, r.marginAccuracy, r.meanGap, r.meanSpread, r.collapsed]; // => [0.5, 0.5, 0, 1.75, false]
  */
 export function marginReport(energies: Energies, targets: Targets, opts?: MarginReportOptions): MarginReport {
   const fn = 'marginReport';
   const o = checkOpts(fn, opts, ['margin', 'collapseTol']);
   const m = numberOpt(fn, 'margin', o.margin, 1, 'nonnegative');
-  const tol = numberOpt(fn, 'collapseTol', o.collapseTol, 1e-3, 'nonnegative');
+  const tol = numberOpt(fn, 'collapseTol', o.collapseTol, 0.1, 'nonnegative');
   const e = energiesArg(fn, energies);
   const t = targetsArg(fn, targets, e);
   const [p, k] = e.shape;
@@ -60,7 +64,6 @@ export function marginReport(energies: Energies, targets: Targets, opts?: Margin
   let byMargin = 0;
   let gap = 0;
   let spread = 0;
-  let abs = 0;
   for (let i = 0; i < p; i++) {
     const eY = x[i * k + t[i]];
     let eBar = Infinity;
@@ -68,7 +71,6 @@ export function marginReport(energies: Energies, targets: Targets, opts?: Margin
     let hi = -Infinity;
     for (let y = 0; y < k; y++) {
       const v = x[i * k + y];
-      abs += Math.abs(v);
       lo = Math.min(lo, v);
       hi = Math.max(hi, v);
       if (y !== t[i]) eBar = Math.min(eBar, v);
@@ -82,7 +84,8 @@ export function marginReport(energies: Energies, targets: Targets, opts?: Margin
     accuracy: correct / p,
     marginAccuracy: byMargin / p,
     meanGap: gap / p,
-    collapsed: spread / p <= (tol * abs) / (p * k),
+    meanSpread: spread / p,
+    collapsed: spread / p <= tol * m,
   };
 }
 

@@ -29,6 +29,7 @@ const BLANK = 0;
 const NAMES = ['∅', 'a', 'e', 'i', 'o', 'k', 's', 't', 'n'];
 const RADIUS = 2;
 const BEAM_WIDTH = 8;
+const BATCH = 16;
 
 export interface CtcMetrics {
   greedyBefore: number;
@@ -77,10 +78,11 @@ function train(model: Mlp, examples: readonly Example[], steps: number, showProg
     steps,
     showProgress,
     step: () => {
-      const batch = sample(rng, examples, 16);
+      const batch = sample(rng, examples, BATCH);
       const { logProbs, lengths } = logPosteriors(model, batch);
       const targets = batch.map((e) => e.utterance.labels);
       const longest = Math.max(...targets.map((t) => t.length));
+      // ctcLoss ignores a padded target past its length; the pad is a label, not the blank, to be valid anyway.
       const padded = targets.map((t) => [...t, ...new Array<number>(longest - t.length).fill(1)]);
       const loss = ctcLoss(logProbs, padded, lengths, targets.map((t) => t.length), { blank: BLANK });
       opt.zeroGrad();
@@ -99,7 +101,10 @@ async function posteriorPicture(model: Mlp, example: Example, outDir: string): P
   const probs = single.exp().toArray() as number[][];
   const cells = probs.flatMap((row, t) => row.map((p, c) => ({ x: t, y: NAMES[c], value: p })));
   return writeSvg(outDir, 'ctc-posteriors', heatmapChart(cells, {
-    title: `Per-frame posteriors of a held-out "${spell(example.utterance.labels)}" (greedy: "${spell(greedy)}"); ◆ forced alignment`,
+    title: [
+      `Per-frame label posteriors of a held-out "${spell(example.utterance.labels)}"`,
+      `greedy decoding "${spell(greedy)}"; ◆ forced alignment (ctcAlign)`,
+    ],
     xTitle: 'frame',
     yTitle: 'label',
     valueTitle: 'p(label | frame)',

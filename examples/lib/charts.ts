@@ -2,11 +2,13 @@
 import type { TopLevelSpec } from 'vega-lite';
 
 type Row = Record<string, number | string>;
+/** One line, or several (a long title wraps by hand: Vega-Lite does not wrap). */
+export type Title = string | string[];
 
 const CONFIG = { font: 'Helvetica, Arial, sans-serif', view: { stroke: '#ccc' } } as const;
 
 /** Points coloured by class, e.g. 2-D embeddings. */
-export function scatterChart(title: string, points: { x: number; y: number; label: string }[]): TopLevelSpec {
+export function scatterChart(title: Title, points: { x: number; y: number; label: string }[]): TopLevelSpec {
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
     title,
@@ -24,7 +26,7 @@ export function scatterChart(title: string, points: { x: number; y: number; labe
 }
 
 export interface HeatmapOptions {
-  title: string;
+  title: Title;
   xTitle: string;
   yTitle: string;
   valueTitle: string;
@@ -96,7 +98,7 @@ export interface CurveRow {
 
 /** A loss (top) and its derivative (bottom) against one argument, one line per series. */
 export function lossAndGradientChart(
-  title: string,
+  title: Title,
   xTitle: string,
   loss: CurveRow[],
   grad: CurveRow[],
@@ -126,7 +128,7 @@ export function lossAndGradientChart(
 }
 
 /** Bars per category, e.g. a metric per loss function. */
-export function barChart(title: string, rows: { category: string; value: number }[], valueTitle: string): TopLevelSpec {
+export function barChart(title: Title, rows: { category: string; value: number }[], valueTitle: string): TopLevelSpec {
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
     title,

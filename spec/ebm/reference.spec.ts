@@ -197,18 +197,22 @@ describe('marginReport equals counts made by hand', () => {
         expect(r.marginAccuracy).toBeCloseTo(gaps.filter((g) => g >= margin).length / rows.length, 14);
         expect(r.meanGap).toBeCloseTo(gaps.reduce((a, b) => a + b, 0) / rows.length, 12);
         const spread = rows.reduce((s, row) => s + Math.max(...row) - Math.min(...row), 0) / rows.length;
-        const scale = rows.flat().reduce((s, v) => s + Math.abs(v), 0) / rows.flat().length;
-        expect(r.collapsed).toBe(spread <= 1e-3 * scale);
+        expect(r.meanSpread).toBeCloseTo(spread, 12);
+        expect(r.collapsed).toBe(spread <= 0.1 * margin);
       }),
       fcParams(30),
     );
   });
-  it('flags a flat surface as collapsed, at any scale, and a separated one as not', () => {
+  it('flags a surface flat on the scale of the margin, at any offset, and a separated one as not', () => {
     expect(ebm.marginReport([[0, 0, 0], [0, 0, 0]], [0, 1]).collapsed).toBe(true);
-    expect(ebm.marginReport([[5e6, 5e6 + 1, 5e6], [5e6, 5e6, 5e6 + 2]], [0, 1]).collapsed).toBe(true);
-    expect(ebm.marginReport([[1e-9, 3e-9, 2e-9]], [0]).collapsed).toBe(false);
+    expect(ebm.marginReport([[0, 0, 0], [0, 0, 0]], [0, 1], { margin: 0 }).collapsed).toBe(true);
+    expect(ebm.marginReport([[1e-3, 3e-3, 2e-3], [2e-4, 1e-3, 9e-4]], [0, 1]).collapsed).toBe(true);
+    expect(ebm.marginReport([[5e6, 5e6 + 0.01, 5e6], [5e6, 5e6, 5e6 + 0.02]], [0, 1]).collapsed).toBe(true);
+    expect(ebm.marginReport([[5e6, 5e6 + 1, 5e6], [5e6, 5e6, 5e6 + 2]], [0, 1]).collapsed).toBe(false);
+    expect(ebm.marginReport([[1e-9, 3e-9, 2e-9]], [0], { margin: 0 }).collapsed).toBe(false);
+    expect(ebm.marginReport([[1e-9, 3e-9, 2e-9]], [0], { margin: 1e-8 }).collapsed).toBe(false);
     const r = ebm.marginReport([[0, 2, 3], [1, 0, 1.5], [0.2, 0.2, 4]], [0, 1, 0], { margin: 1.5 });
-    expect(r).toEqual({ accuracy: 2 / 3, marginAccuracy: 1 / 3, meanGap: (2 + 1 + 0) / 3, collapsed: false });
+    expect(r).toEqual({ accuracy: 2 / 3, marginAccuracy: 1 / 3, meanGap: (2 + 1 + 0) / 3, meanSpread: (3 + 1.5 + 3.8) / 3, collapsed: false });
   });
   it('counts a NaN row as incorrect and lets NaN reach meanGap', () => {
     const r = ebm.marginReport([[NaN, 1], [0, 2]], [0, 0]);
