@@ -31,8 +31,8 @@ export interface CtcAlignOptions {
  *
  * Numerical notes: log space (sums, no exp). Only states that can start and finish a path in
  * the sample's frames are considered, so the result always collapses to the target, even when
- * every path has probability 0. Ties prefer staying in a state, then advancing one state. A sample
- * too short for its target (see `ctcFeasible`) throws.
+ * every path has probability 0. Ties prefer staying in a state, then advancing one state, and
+ * ending on the final blank. A sample too short for its target (see `ctcFeasible`) throws.
  *
  * References: A. Graves et al., "Connectionist Temporal Classification", ICML 2006;
  * A. J. Viterbi, "Error bounds for convolutional codes", IEEE Trans. Inf. Theory, 1967.

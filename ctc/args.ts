@@ -42,7 +42,7 @@ export function blankArg(fn: string, blank: unknown, C: number): number {
 
 /**
  * Reads `N` non-negative integer lengths, each at most `max`. A batched call takes a 1-D array
- * or Tensor of length N; an unbatched one also takes a plain number or a one-element array.
+ * or Tensor of length N; an unbatched one also takes a plain number, a 0-d Tensor or a one-element array.
  */
 export function lengthsArg(fn: string, arg: string, x: unknown, N: number, batched: boolean, max = Infinity, maxWhat = ''): Int32Array {
   if (x === undefined || x === null) fail(fn, `${arg} is required (expected ${batched ? `${N} lengths` : 'a length'}), got ${describe(x)}`);
@@ -50,7 +50,8 @@ export function lengthsArg(fn: string, arg: string, x: unknown, N: number, batch
   if (!batched && typeof x === 'number') values = new Float64Array([x]);
   else {
     const t = toTensor(fn, arg, x);
-    if (t.ndim !== 1 || t.size !== N) {
+    const scalar = !batched && t.ndim === 0;
+    if (!scalar && (t.ndim !== 1 || t.size !== N)) {
       const want = batched ? `a 1-D array of N = ${N} lengths` : 'a number or a one-element array';
       fail(fn, `${arg} must be ${want}, got ${Array.isArray(x) ? `an array of shape ${fmtShape(t.shape)}` : describe(x)}`);
     }

@@ -32,17 +32,12 @@ interface Attrs {
   store: boolean;
 }
 
-const EXTENDED = 0;
-const LOG_SPACE = 1;
-
 interface Saved {
   /** −log P per sample before zeroInfinity. */
   raw: Float64Array;
-  /** How each sample was computed: EXTENDED or LOG_SPACE. */
-  mode: Uint8Array;
-  /** Per sample, its Tn alpha rows (EXTENDED samples only). */
+  /** Per sample, its Tn alpha rows; null for a sample computed in log space (or with no frames). */
   alphas: (AlphaRows | null)[];
-  /** exp(logProbs − frame maximum), sample-major [N, T, C] so each sample's frames are contiguous. */
+  /** exp(logProbs − shift) at the classes each sample uses, sample-major [N, T, C] so a sample's frames are contiguous. */
   probs: Float64Array;
 }
 
@@ -81,7 +76,6 @@ const CTC = primitive<Attrs, Saved>({
     // Without a backward pass one sample's block is reused by every sample.
     const probs = new Float64Array((a.store ? N : 1) * T * C); // [N, T, C] or [1, T, C]
     const raw = new Float64Array(N);
-    const mode = new Uint8Array(N);
     const alphas: (AlphaRows | null)[] = new Array<AlphaRows | null>(N).fill(null);
     const used = new Int32Array(C);
     for (let n = 0; n < N; n++) {
@@ -119,7 +113,6 @@ const CTC = primitive<Attrs, Saved>({
       }
       if (extreme) {
         raw[n] = -logSpaceSample(lp, N, C, n, Tn, L, ws, null, 0);
-        mode[n] = LOG_SPACE;
       } else {
         const rows = a.store ? alphaRows(Tn, L) : null; // [Tn, L + 2]
         raw[n] = -(alphaExtended(probs, from, C, Tn, L, ws, rows) + shift);
@@ -134,7 +127,7 @@ const CTC = primitive<Attrs, Saved>({
       for (let n = 0; n < N; n++) s += a.reduction === 'mean' ? loss[n] / Math.max(offsets[n + 1] - offsets[n], 1) : loss[n];
       data = new Float64Array([a.reduction === 'mean' ? s / N : s]);
     }
-    return { data, shape: a.reduction === 'none' && batched ? [N] : [], saved: { raw, mode, alphas, probs } };
+    return { data, shape: a.reduction === 'none' && batched ? [N] : [], saved: { raw, alphas, probs } };
   },
   // d(−log P)/d logProbs[t, n, k] = −Σ_{s: l'_s = k} γ_t(s): minus the posterior of class k at t.
   backward(g, { attrs: a, saved, inputs }) {
@@ -154,9 +147,8 @@ const CTC = primitive<Attrs, Saved>({
       }
       const L = extend(labels, offsets[n], offsets[n + 1] - offsets[n], a.blank, ws);
       const alpha = saved.alphas[n];
-      if (saved.mode[n] === EXTENDED && alpha !== null && betaExtendedGrad(saved.probs, n * T * C, C, Tn, L, ws, alpha, gn, grad, n * C, N * C)) continue;
-      for (let t = 0; t < Tn; t++) grad.fill(0, (t * N + n) * C, (t * N + n + 1) * C);
-      logSpaceSample(lp, N, C, n, Tn, L, ws, grad, gn);
+      if (alpha !== null) betaExtendedGrad(saved.probs, n * T * C, C, Tn, L, ws, alpha, gn, grad, n * C, N * C);
+      else logSpaceSample(lp, N, C, n, Tn, L, ws, grad, gn);
     }
     return [{ shape: inputs[0].shape, data: grad }];
   },
@@ -197,8 +189,8 @@ const CTC = primitive<Attrs, Saved>({
  * Numerical notes: the recursion runs over probabilities, each frame exponentiated once after
  * subtracting its maximum, and each state's value carries its own power-of-two exponent (see
  * recursion.ts), so no state underflows however far apart the states drift: stable for any T
- * (tested at T = 10,000 against a log-space reference). A sample with a log-probability more than
- * 550 below its frame's maximum, or with NaN or +Infinity, is computed in log space instead. An
+ * (tested at T = 10,000 against a log-space reference). A sample whose blank or labels have, in
+ * some frame, log-probabilities more than 550 apart, or NaN or +Infinity, is computed in log space. An
  * infeasible sample (inputLength < targetLength + adjacent repeats, see `ctcFeasible`) has loss
  * Infinity and NaN gradient on its frames, or 0 and 0 with `zeroInfinity`. NaN propagates.
  *

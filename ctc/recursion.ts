@@ -11,13 +11,13 @@
  * Why not log space: a log-sum-exp costs an exp and a log per state per frame. Why not one scale
  * per frame (Rabiner's rescaling): over thousands of frames the states of one frame drift more
  * than 1e308 apart, the small ones flush to zero, and a state that was negligible early can carry
- * the whole probability later (at T = 10,000 the loss came out 18 nats off). So each state carries
+ * the whole probability later (at T = 10,000 the loss came out 48 nats off). So each state carries
  * its own exponent: a value is m · 2^(300 e) with the mantissa m kept in [2^-150, 2^150). Terms
  * are aligned to the largest exponent before adding; a term two or more exponent steps below is
  * under 2^-300 of the sum and dropped. Nothing underflows, nothing needs an exp or a log, and
  * renormalising is an exact multiplication by a power of two. Each frame's log-probabilities are
- * exponentiated once, after subtracting the frame's maximum; a sample with a log-probability more
- * than MAX_SPREAD below its frame's maximum (or NaN, +Infinity) is left to log-space.ts.
+ * exponentiated once, after subtracting their maximum; a sample with a log-probability more than
+ * MAX_SPREAD below that maximum (or NaN, +Infinity) is left to log-space.ts.
  *
  * Only states inside the window [L - 2(Tn - t), 2t + 2) can lie on a complete path at frame t;
  * the loops skip the rest. Rows carry two pads so that s - 1, s - 2 (alpha) and s + 1, s + 2
@@ -175,10 +175,10 @@ const PRODUCT_ALIGN = new Float64Array([1, SMALL, SMALL * SMALL, 0]);
  * Runs the beta recursion for one sample backwards from its last frame and, frame by frame,
  * subtracts gn·γ_t(s) from grad[g + t·gStride + l'_s]: the true derivative of gn·(−log P) with
  * respect to that frame's log-probability of l'_s. `probs` and `from` are as for
- * `alphaExtended`, `rows` holds the alpha rows it kept. Returns false, having written part of the
- * sample's gradient, when a frame's Σ α β is zero or not finite.
+ * `alphaExtended`, `rows` holds the alpha rows it kept. The sample's P must be positive: then
+ * every frame's Σ α β is too, its largest term being held exactly.
  */
-export function betaExtendedGrad(probs: Float64Array, from: number, C: number, Tn: number, L: number, ws: Workspace, rows: AlphaRows, gn: number, grad: Float64Array, g: number, gStride: number): boolean {
+export function betaExtendedGrad(probs: Float64Array, from: number, C: number, Tn: number, L: number, ws: Workspace, rows: AlphaRows, gn: number, grad: Float64Array, g: number, gStride: number): void {
   const { ext, skip, bm, be } = ws;
   const W = L + 2;
   bm.fill(0, 0, 2 * W);
@@ -204,7 +204,6 @@ export function betaExtendedGrad(probs: Float64Array, from: number, C: number, T
     }
     let z = 0;
     for (let s = start; s < end; s++) z += rows.m[a + s] * bm[b + s] * PRODUCT_ALIGN[Math.min(top2 - rows.e[a + s] - be[b + s], 3)];
-    if (!(z > 0) || z === Infinity) return false;
     const k = gn / z;
     // Beside the gradient, the row is overwritten by q_t(s) = p_t(l'_s) β_t(s), renormalised,
     // from which β_{t-1}(s) = q_t(s) + q_t(s + 1) + skip(s + 2) q_t(s + 2).
@@ -252,5 +251,4 @@ export function betaExtendedGrad(probs: Float64Array, from: number, C: number, T
       be[nb + s] = E;
     }
   }
-  return true;
 }

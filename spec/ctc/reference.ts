@@ -92,13 +92,16 @@ export function logSpaceLoss(lp: readonly (readonly number[])[], target: readonl
   const ext = [blank, ...target.flatMap((l) => [l, blank])];
   const L = ext.length;
   let alpha = ext.map((c, s) => (s < 2 ? lp[0][c] : -Infinity));
+  let next = new Array<number>(L);
   for (let t = 1; t < lp.length; t++) {
-    alpha = ext.map((c, s) => {
-      const terms = [alpha[s]];
-      if (s >= 1) terms.push(alpha[s - 1]);
-      if (s >= 2 && c !== blank && c !== ext[s - 2]) terms.push(alpha[s - 2]);
-      return logSumExp(terms) + lp[t][c];
-    });
+    for (let s = 0; s < L; s++) {
+      const a = alpha[s];
+      const b = s >= 1 ? alpha[s - 1] : -Infinity;
+      const c = s >= 2 && ext[s] !== blank && ext[s] !== ext[s - 2] ? alpha[s - 2] : -Infinity;
+      const m = Math.max(a, b, c);
+      next[s] = (m === -Infinity ? -Infinity : m + Math.log(Math.exp(a - m) + Math.exp(b - m) + Math.exp(c - m))) + lp[t][ext[s]];
+    }
+    [alpha, next] = [next, alpha];
   }
   return -logSumExp(L >= 2 ? [alpha[L - 1], alpha[L - 2]] : [alpha[L - 1]]);
 }
