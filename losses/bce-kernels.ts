@@ -35,6 +35,10 @@ function finish(out: F64, sum: number, reduction: Reduction, shape: readonly num
   return { data: new Float64Array([reduction === 'mean' ? sum / out.length : sum]), shape: [] };
 }
 
+// NOTE: PyTorch's BCE backward declares its floor as a float, so it is float32(1e-12) =
+// 9.99999996e-13, not the double 1e-12: at x = 0 or 1 the gradient is 1.000000004e12 (x - y).
+const EPSILON = Math.fround(1e-12);
+
 // PyTorch's CPU kernel: (y - 1) max(log(1 - x), -100) - y max(log x, -100), then times the weight.
 // NOTE: it is log(1 - x), not log1p(-x), as in PyTorch 1.13 (they differ by ~1e-7 relative near x = 0).
 const BCE = primitive<BceAttrs, void>({
@@ -66,9 +70,9 @@ const BCE = primitive<BceAttrs, void>({
     for (let i = 0; i < n; i++) {
       const xi = x[i];
       const s = (each ? g[i] : c) * (w === null ? 1 : w[i]);
-      // NOTE: PyTorch's gradient of the unclamped loss, floored at 1e-12 in the denominator: at
-      // x = 0 or 1 it is ±1e12 (y - x), not the zero slope of the clamped value.
-      if (gx) gx[i] = (s * (xi - y[i])) / Math.max((1 - xi) * xi, 1e-12);
+      // NOTE: PyTorch's gradient of the unclamped loss, its denominator floored at EPSILON: at
+      // x = 0 or 1 it is about ±1e12 (x - y), not the zero slope of the clamped value.
+      if (gx) gx[i] = (s * (xi - y[i])) / Math.max((1 - xi) * xi, EPSILON);
       // NOTE: d/dy = log(1 - x) - log(x), unclamped as in PyTorch: ±Infinity at x = 0 or 1.
       if (gy) gy[i] = s * (Math.log(1 - xi) - Math.log(xi));
     }
@@ -113,6 +117,16 @@ const BCE_LOGITS = primitive<LogitsAttrs, LogitsSaved>({
     const sig = keepSigmoid ? new Float64Array(n) : null;
     const sp = keepSoftplus ? new Float64Array(n) : null;
     let sum = 0;
+    if (out === null && sig !== null && sp === null && w === null && pw === null) {
+      // The hot path (plain 'mean'/'sum' with a graph) without per-element branches on options.
+      for (let i = 0; i < n; i++) {
+        const xi = x[i];
+        const e = Math.exp(-Math.abs(xi));
+        sum += (1 - y[i]) * xi + Math.log1p(e) + (xi < 0 ? -xi : 0);
+        sig[i] = xi >= 0 ? 1 / (1 + e) : e / (1 + e);
+      }
+      return { data: new Float64Array([reduction === 'mean' ? sum / n : sum]), shape: [], saved: { sig, sp } };
+    }
     for (let i = 0; i < n; i++) {
       const xi = x[i];
       const yi = y[i];

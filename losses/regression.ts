@@ -12,6 +12,7 @@ import type { ReductionOption } from './common.js';
 import { checkOpts, checkReduction, reduce, toTensor } from './common.js';
 import { boolOpt, inputTarget, numOpt } from './pointwise-args.js';
 import { clampMinStraightThrough } from './regression-clamp.js';
+import { smoothL1Beta0 } from './regression-smooth-l1.js';
 
 type TargetLike = Tensor | NestedNumbers;
 
@@ -115,13 +116,13 @@ export function l1Loss(input: Tensor, target: TargetLike, opts?: L1LossOptions):
  *
  * @param input  `[*]` predictions, any shape.
  * @param target `[*]` the input's shape (may require grad).
- * @param opts   `beta` (default 1, must be >= 0; 0 is exactly `l1Loss`), `reduction`.
+ * @param opts   `beta` (default 1, must be >= 0; 0 gives `l1Loss`'s value), `reduction`.
  * @returns `[*]` for `'none'`; a 0-d Tensor for `'mean'` and `'sum'`.
  *
  * PyTorch: `torch.nn.functional.smooth_l1_loss(input, target, reduction='mean', beta=1.0)`.
  *
  * Numerics: the gradient `clamp(d / β, -1, 1)` is continuous, so `|d| = β` is not a kink
- * for it; at d = 0 it is 0.
+ * for it; at d = 0 it is 0 (but -1, to input and target alike, when β = 0, as PyTorch).
  *
  * References: Girshick, "Fast R-CNN", ICCV 2015.
  *
@@ -138,11 +139,14 @@ export function smoothL1Loss(input: Tensor, target: TargetLike, opts?: SmoothL1L
   const reduction = checkReduction(fn, o.reduction);
   const beta = numOpt(fn, 'beta', o.beta, 1, (v) => v >= 0, 'a non-negative number');
   const [x, t] = inputTarget(fn, input, target);
+  // PyTorch's backward kernel tests `d <= -beta`, then `d >= beta`, else takes d / beta. Testing
+  // |d| >= beta first sends NaN to the quadratic part, so NaN gradients stay NaN as in PyTorch.
+  // NOTE: at beta = 0 (exactly l1Loss's value) the gradient at d = 0 is PyTorch's -1, to the input
+  // and to the target alike, not l1Loss's 0 (see regression-smooth-l1.ts).
+  if (beta === 0) return reduce(smoothL1Beta0(x, t), reduction); // [*]
   const d = x.sub(t); // [*]
-  // PyTorch also switches to the L1 kernel at beta = 0 (the quadratic branch would divide by 0).
-  if (beta === 0) return reduce(d.abs(), reduction);
   const z = d.abs(); // [*]
-  return reduce(d.mul(d).mul(0.5 / beta).where(z.lt(beta), z.sub(0.5 * beta)), reduction); // [*]
+  return reduce(z.sub(0.5 * beta).where(z.ge(beta), d.mul(d).mul(0.5 / beta)), reduction); // [*]
 }
 
 /**
@@ -177,7 +181,8 @@ export function huberLoss(input: Tensor, target: TargetLike, opts?: HuberLossOpt
   const [x, t] = inputTarget(fn, input, target);
   const d = x.sub(t); // [*]
   const z = d.abs(); // [*]
-  return reduce(d.mul(d).mul(0.5).where(z.lt(delta), z.sub(0.5 * delta).mul(delta)), reduction); // [*]
+  // As in smoothL1Loss, |d| >= delta is tested first so that a NaN d takes the quadratic part.
+  return reduce(z.sub(0.5 * delta).mul(delta).where(z.ge(delta), d.mul(d).mul(0.5)), reduction); // [*]
 }
 
 /**
@@ -232,8 +237,7 @@ export function poissonNllLoss(input: Tensor, target: TargetLike, opts?: Poisson
  * @param variance `[*, D]` (one variance per element), `[*]` or `[*, 1]` (one per row, shared
  *                 across the last dim); non-negative.
  * @param opts     `full` (default false), `eps` (default 1e-6), `reduction`.
- * @returns `[*, D]` for `'none'` (a `[*, 1]` variance with a `[*, 1]` input gives `[*, 1]`);
- *          a 0-d Tensor for `'mean'` and `'sum'`.
+ * @returns `[*, D]` for `'none'`; a 0-d Tensor for `'mean'` and `'sum'`.
  *
  * PyTorch: `torch.nn.functional.gaussian_nll_loss(input, target, var, full=False, eps=1e-6, reduction='mean')`.
  *
@@ -258,20 +262,20 @@ export function gaussianNllLoss(input: Tensor, target: TargetLike, variance: Tar
   const o = checkOpts(fn, opts, ['reduction', 'full', 'eps']);
   const reduction = checkReduction(fn, o.reduction);
   const full = boolOpt(fn, 'full', o.full, false);
-  const eps = numOpt(fn, 'eps', o.eps, 1e-6, (v) => v > 0, 'a positive number');
+  const eps = numOpt(fn, 'eps', o.eps, 1e-6, (v) => v >= 0, 'a non-negative number');
   const [x, t] = inputTarget(fn, input, target);
-  let v = toTensor(fn, 'variance', variance);
-  if (!sameShape(v.shape, x.shape)) {
-    const rows = x.shape.slice(0, -1);
-    if (x.ndim > 0 && sameShape(v.shape, rows)) v = v.unsqueeze(-1); // [*, 1]
-    else if (!(x.ndim > 0 && v.ndim === x.ndim && v.shape[v.ndim - 1] === 1 && sameShape(v.shape.slice(0, -1), rows))) {
-      fail(fn, `variance shape ${fmtShape(v.shape)} must be the input shape ${fmtShape(x.shape)}, ${fmtShape(rows)} or ${fmtShape([...rows, 1])}`);
-    }
+  const v = toTensor(fn, 'variance', variance);
+  const rows = x.shape.slice(0, -1);
+  const perRow = x.ndim > 0 && sameShape(v.shape, rows);
+  const sameOrLast1 = sameShape(v.shape, x.shape)
+    || (x.ndim > 0 && v.ndim === x.ndim && v.shape[v.ndim - 1] === 1 && sameShape(v.shape.slice(0, -1), rows));
+  if (!perRow && !sameOrLast1) {
+    fail(fn, `variance shape ${fmtShape(v.shape)} must be the input shape ${fmtShape(x.shape)}, ${fmtShape(rows)} or ${fmtShape([...rows, 1])}`);
   }
   for (let i = 0; i < v.size; i++) {
     if (v.data[i] < 0) fail(fn, `variance must be non-negative, got ${v.data[i]} at flat index ${i}`);
   }
-  const vc = clampMinStraightThrough(v, eps); // [*, D] or [*, 1]
+  const vc = clampMinStraightThrough(perRow ? v.unsqueeze(-1) : v, eps); // [*, D] or [*, 1]
   let loss = vc.log().add(x.sub(t).pow(2).div(vc)).mul(0.5); // [*, D]
   if (full) loss = loss.add(0.5 * Math.log(2 * Math.PI));
   return reduce(loss, reduction);
