@@ -2,34 +2,20 @@
  * The most offending incorrect answer over a discrete answer set: the lowest-energy answer
  * other than the correct one (LeCun et al. 2006, Section 2.2.3; ties go to the lowest index).
  */
-import { where } from '../engine/ops/elementwise.js';
 import { Tensor } from '../engine/tensor.js';
 import { energiesArg, targetsArg } from './args.js';
 
 /**
- * `E(Y^i)` and `Ē = E(Ȳ^i)` as differentiable `[P]` tensors: one gather, and one min over dim 1
- * with the correct answer masked to +Infinity, so the engine's min sends its gradient to the
- * lowest index among ties, the answer `mostOffendingIncorrect` returns.
+ * `E(Y^i)` and `Ē = E(Ȳ^i)` as differentiable `[P]` tensors: a gather, and the engine's
+ * `minExcluding` over dim 1, which leaves the correct answer out and sends its gradient to the
+ * lowest index among ties, the answer `mostOffendingIncorrect` returns. Both backward rules are
+ * sparse, so the gradient costs one `[P, K]` buffer.
  */
 export function correctAndOffending(energies: Tensor, targets: readonly number[]): [Tensor, Tensor] {
-  const [p, k] = energies.shape;
-  const idx = new Float64Array(p);
-  let plain = true;
-  for (let i = 0; i < p; i++) {
-    idx[i] = targets[i];
-    if (!(energies.data[i * k + targets[i]] > -Infinity)) plain = false;
-  }
-  const e = energies.gather(1, new Tensor(idx, [p, 1])).reshape([p]); // [P]
-  const mask = new Float64Array(p * k);
-  // Adding +Infinity is the cheap mask (its backward passes the gradient through untouched), but
-  // it turns a correct energy of -Infinity or NaN into NaN, which would then win the min; those
-  // tables take `where`, which replaces the entry instead.
-  if (plain) {
-    for (let i = 0; i < p; i++) mask[i * k + targets[i]] = Infinity;
-    return [e, energies.add(new Tensor(mask, [p, k])).min(1)]; // [P, K] -> [P]
-  }
-  for (let i = 0; i < p; i++) mask[i * k + targets[i]] = 1;
-  return [e, where(new Tensor(mask, [p, k]), Infinity, energies).min(1)]; // [P, K] -> [P]
+  const p = energies.shape[0];
+  const idx = new Tensor(Float64Array.from(targets), [p, 1]);
+  const e = energies.gather(1, idx).reshape([p]); // [P]
+  return [e, energies.minExcluding(1, idx, true).reshape([p])]; // [P, K] -> [P]
 }
 
 /**

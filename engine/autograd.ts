@@ -11,10 +11,23 @@ import { canBroadcastTo, sameShape, sizeOf, sumToShape } from './shape.js';
 import { Tensor } from './tensor.js';
 
 /** A gradient produced by a backward rule: in its input's shape, or in a shape that input broadcasts to. */
-export interface Grad {
+export interface DenseGrad {
   readonly shape: Shape;
   readonly data: Float64Array;
 }
+
+/**
+ * A gradient that is zero except at `index` (flat positions in the input, which may repeat),
+ * where it is `values`. Index-selecting rules (gather, max over a dim) return this form so that
+ * the engine adds a few entries instead of sweeping a full-size buffer of zeros.
+ */
+export interface SparseGrad {
+  readonly shape: Shape;
+  readonly index: Int32Array;
+  readonly values: Float64Array;
+}
+
+export type Grad = DenseGrad | SparseGrad;
 
 export interface Forward<S> {
   readonly data: Float64Array;
@@ -51,6 +64,39 @@ export interface BackwardCtx<A, S> {
 /** Declares a primitive; the type makes a missing backward rule a compile error. */
 export function primitive<A = void, S = void>(p: Primitive<A, S>): Primitive<A, S> {
   return p;
+}
+
+// Large gradient buffers that died during a backward pass, kept for the next rule (forward or
+// backward) that needs one of the same length: a fresh multi-megabyte Float64Array costs several
+// times a pass over it (zeroed pages, and garbage-collector pressure), so reuse makes a training
+// step over big tensors about twice as fast.
+const POOL_MIN = 1 << 15;
+const POOL_MAX_BYTES = 256 * 1024 * 1024;
+const pool = new Map<number, Float64Array[]>();
+let pooledBytes = 0;
+
+/**
+ * A buffer of `n` values for a rule that writes every one of them: its contents are undefined
+ * (it may be a recycled gradient buffer).
+ */
+export function takeBuffer(n: number): Float64Array {
+  if (n >= POOL_MIN) {
+    const b = pool.get(n)?.pop();
+    if (b !== undefined) {
+      pooledBytes -= b.byteLength;
+      return b;
+    }
+  }
+  return new Float64Array(n);
+}
+
+function recycle(b: Float64Array): void {
+  if (b.length < POOL_MIN || b.byteOffset !== 0 || b.buffer.byteLength !== b.byteLength) return;
+  if (pooledBytes + b.byteLength > POOL_MAX_BYTES) return;
+  let free = pool.get(b.length);
+  if (free === undefined) pool.set(b.length, (free = []));
+  free.push(b);
+  pooledBytes += b.byteLength;
 }
 
 let gradEnabled = true;
@@ -151,18 +197,28 @@ export function backward(root: Tensor, gradOutput?: Tensor | number, opts: Backw
     // `g` is no longer needed by this node, so a rule that passes it through (add, reshape)
     // hands it to its first consumer without a copy; only a second consumer gets a copy.
     let gHanded = false;
+    let gShared = false;
     node.inputs.forEach((x, i) => {
       const gi = out[i];
       if (!needs[i] || gi === null || gi === undefined) return;
+      if ('index' in gi) {
+        scatterGrad(node.prim.name, i, x, gi, grads);
+        return;
+      }
       let data = fitGrad(node.prim.name, i, x, gi);
       if (data === g) {
         if (gHanded) data = g.slice();
         gHanded = true;
-      }
+      } else if (gi.data.buffer === g.buffer) gShared = true;
       const prev = grads.get(x);
       if (prev === undefined) grads.set(x, data);
-      else for (let k = 0; k < prev.length; k++) prev[k] += data[k];
+      else {
+        for (let k = 0; k < prev.length; k++) prev[k] += data[k];
+        if (data === g) gHanded = false;
+      }
     });
+    // Once no gradient holds it, the incoming buffer is dead: the next rules may reuse it.
+    if (!gHanded && !gShared) recycle(g);
     if (!opts.retainGraph) {
       node.saved = undefined;
       node.freed = true;
@@ -170,8 +226,22 @@ export function backward(root: Tensor, gradOutput?: Tensor | number, opts: Backw
   }
 }
 
+/** Adds a sparse gradient into the input's accumulated gradient, creating it when absent. */
+function scatterGrad(op: string, i: number, x: Tensor, g: SparseGrad, grads: Map<Tensor, Float64Array>): void {
+  if (!sameShape(g.shape, x.shape) || g.index.length !== g.values.length) {
+    fail(op, `backward produced a sparse gradient of shape ${fmtShape(g.shape)} with ${g.index.length} positions and ${g.values.length} values for input ${i} of shape ${fmtShape(x.shape)}`);
+  }
+  let acc = grads.get(x);
+  if (acc === undefined) {
+    acc = new Float64Array(x.size);
+    grads.set(x, acc);
+  }
+  const { index, values } = g;
+  for (let k = 0; k < index.length; k++) acc[index[k]] += values[k];
+}
+
 /** Sums a gradient back to its input's shape, or names the op whose rule produced a wrong one. */
-function fitGrad(op: string, i: number, x: Tensor, g: Grad): Float64Array {
+function fitGrad(op: string, i: number, x: Tensor, g: DenseGrad): Float64Array {
   if (g.data.length !== sizeOf(g.shape)) {
     fail(op, `backward produced ${g.data.length} values for gradient shape ${fmtShape(g.shape)} of input ${i}`);
   }

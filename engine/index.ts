@@ -11,7 +11,7 @@ export {
   add, sub, mul, div, neg, pow, exp, log, log1p, sqrt, abs, sigmoid, tanh, relu, softplus, clamp,
   maximum, minimum, where, gt, ge, lt, le, eq, ne,
 } from './ops/elementwise.js';
-export { sum, mean, max, min, logSumExp, argMax, argMin } from './ops/reduce.js';
+export { sum, mean, max, min, minExcluding, logSumExp, argMax, argMin } from './ops/reduce.js';
 export { reshape, transpose, permute, unsqueeze, squeeze, expand, gather, indexSelect, slice, concat, stack } from './ops/shape-ops.js';
 export { matmul, norm } from './ops/linalg.js';
 export { softmax, logSoftmax } from './ops/softmax.js';

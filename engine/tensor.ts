@@ -133,6 +133,7 @@ export class Tensor {
   min(dim?: Dims, keepDim = false): Tensor { return red.min(this, dim, keepDim); }
   logSumExp(dim?: Dims, keepDim = false): Tensor { return red.logSumExp(this, dim, keepDim); }
   argMax(dim?: number, keepDim = false): Tensor { return red.argMax(this, dim, keepDim); }
+  minExcluding(dim: number, index: IndexLike, keepDim = false): Tensor { return red.minExcluding(this, dim, index, keepDim); }
   argMin(dim?: number, keepDim = false): Tensor { return red.argMin(this, dim, keepDim); }
 
   reshape(...shape: (number | readonly number[])[]): Tensor { return sh.reshape(this, shape.flat()); }

@@ -4,7 +4,7 @@
  * Subgradients at kinks follow PyTorch and are written down beside each rule.
  */
 import type { Grad, Primitive } from '../autograd.js';
-import { apply, primitive } from '../autograd.js';
+import { apply, primitive, takeBuffer } from '../autograd.js';
 import { fail } from '../errors.js';
 import type { Shape } from '../shape.js';
 import { broadcastData, broadcastShapes, sameShape } from '../shape.js';
@@ -29,12 +29,12 @@ function unary(name: string, fwd: (x: F64, y: F64) => void, bwd: (x: F64, y: F64
   return primitive<void, UnarySaved>({
     name,
     forward([a]) {
-      const y = new Float64Array(a.size);
+      const y = takeBuffer(a.size);
       fwd(a.data, y);
       return { data: y, shape: a.shape, saved: { x: a.data, y } };
     },
     backward(g, { saved, inputs }) {
-      const gx = new Float64Array(g.length);
+      const gx = takeBuffer(g.length);
       bwd(saved.x, saved.y, g, gx);
       return [{ shape: inputs[0].shape, data: gx }];
     },
@@ -117,7 +117,7 @@ const CLAMP = primitive<ClampAttrs, F64>({
   name: 'clamp',
   forward([a], { lo, hi }) {
     const x = a.data;
-    const y = new Float64Array(x.length);
+    const y = takeBuffer(x.length);
     for (let i = 0; i < x.length; i++) {
       const v = x[i];
       const up = v < lo || lo !== lo ? lo : v;
@@ -126,7 +126,7 @@ const CLAMP = primitive<ClampAttrs, F64>({
     return { data: y, shape: a.shape, saved: x };
   },
   backward(g, { saved: x, attrs: { lo, hi }, inputs }) {
-    const gx = new Float64Array(g.length);
+    const gx = takeBuffer(g.length);
     for (let i = 0; i < g.length; i++) gx[i] = x[i] >= lo && x[i] <= hi ? g[i] : 0;
     return [{ shape: inputs[0].shape, data: gx }];
   },
@@ -162,7 +162,7 @@ function binary(
     name,
     forward([A, B]) {
       const { shape, a, b } = operands(name, A, B);
-      const y = new Float64Array(a.length);
+      const y = takeBuffer(a.length);
       fwd(a, b, y);
       return { data: y, shape, saved: { a, b, y } };
     },
@@ -171,7 +171,7 @@ function binary(
       if (needs[0]) {
         if (bwdA === null) res[0] = { shape: out.shape, data: g };
         else {
-          const ga = new Float64Array(g.length);
+          const ga = takeBuffer(g.length);
           bwdA(a, b, y, g, ga);
           res[0] = { shape: out.shape, data: ga };
         }
@@ -179,7 +179,7 @@ function binary(
       if (needs[1]) {
         if (bwdB === null) res[1] = { shape: out.shape, data: g };
         else {
-          const gb = new Float64Array(g.length);
+          const gb = takeBuffer(g.length);
           bwdB(a, b, y, g, gb);
           res[1] = { shape: out.shape, data: gb };
         }
@@ -240,10 +240,102 @@ const winnerGrad = (sign: 1 | -1) => (a: F64, b: F64, _y: F64, g: F64, ga: F64):
 const MAXIMUM = binary('maximum', pickMax, winnerGrad(1), (a, b, y, g, gb) => winnerGrad(1)(b, a, y, g, gb));
 const MINIMUM = binary('minimum', pickMin, winnerGrad(-1), (a, b, y, g, gb) => winnerGrad(-1)(b, a, y, g, gb));
 
-export const add = (a: Tensor, b: Operand): Tensor => apply(ADD, [a, asTensor('add', b)], undefined);
-export const sub = (a: Tensor, b: Operand): Tensor => apply(SUB, [a, asTensor('sub', b)], undefined);
-export const mul = (a: Tensor, b: Operand): Tensor => apply(MUL, [a, asTensor('mul', b)], undefined);
-export const div = (a: Tensor, b: Operand): Tensor => apply(DIV, [a, asTensor('div', b)], undefined);
+// A tensor with a one-element operand (a number, or a parameter such as a bias) takes its own
+// rules: the scalar is read as a number and its gradient is one sum, instead of broadcasting it
+// to the tensor's size and summing a full-size gradient back. Inputs are always [tensor, scalar];
+// `rsub` and `rdiv` are `scalar - tensor` and `scalar / tensor`.
+type ScalarKind = 'add' | 'sub' | 'rsub' | 'mul' | 'div' | 'rdiv';
+
+function scalarBinary(name: string, kind: ScalarKind): Primitive<void, void> {
+  return primitive<void, void>({
+    name,
+    forward([X, S]) {
+      const x = X.data;
+      const v = S.data[0];
+      const y = takeBuffer(x.length);
+      const n = x.length;
+      switch (kind) {
+        case 'add': for (let i = 0; i < n; i++) y[i] = x[i] + v; break;
+        case 'sub': for (let i = 0; i < n; i++) y[i] = x[i] - v; break;
+        case 'rsub': for (let i = 0; i < n; i++) y[i] = v - x[i]; break;
+        case 'mul': for (let i = 0; i < n; i++) y[i] = x[i] * v; break;
+        case 'div': for (let i = 0; i < n; i++) y[i] = x[i] / v; break;
+        case 'rdiv': for (let i = 0; i < n; i++) y[i] = v / x[i]; break;
+      }
+      return { data: y, shape: X.shape, saved: undefined };
+    },
+    backward(g, { inputs: [X, S], needs }) {
+      const x = X.data;
+      const v = S.data[0];
+      const n = g.length;
+      let gx: Float64Array | null = null;
+      if (needs[0]) {
+        if (kind === 'add' || kind === 'sub') gx = g;
+        else {
+          gx = takeBuffer(n);
+          switch (kind) {
+            case 'rsub': for (let i = 0; i < n; i++) gx[i] = -g[i]; break;
+            case 'mul': for (let i = 0; i < n; i++) gx[i] = g[i] * v; break;
+            case 'div': for (let i = 0; i < n; i++) gx[i] = g[i] / v; break;
+            case 'rdiv': for (let i = 0; i < n; i++) gx[i] = (-g[i] * v) / (x[i] * x[i]); break;
+          }
+        }
+      }
+      let gs: Float64Array | null = null;
+      if (needs[1]) {
+        let acc = 0;
+        switch (kind) {
+          case 'add': case 'rsub': for (let i = 0; i < n; i++) acc += g[i]; break;
+          case 'sub': for (let i = 0; i < n; i++) acc -= g[i]; break;
+          case 'mul': for (let i = 0; i < n; i++) acc += g[i] * x[i]; break;
+          case 'div': for (let i = 0; i < n; i++) acc += (-g[i] * x[i]) / (v * v); break;
+          case 'rdiv': for (let i = 0; i < n; i++) acc += g[i] / x[i]; break;
+        }
+        gs = Float64Array.of(acc);
+      }
+      return [gx && { shape: X.shape, data: gx }, gs && { shape: S.shape, data: gs }];
+    },
+  });
+}
+
+const ADD_S = scalarBinary('add', 'add');
+const SUB_S = scalarBinary('sub', 'sub');
+const RSUB_S = scalarBinary('sub', 'rsub');
+const MUL_S = scalarBinary('mul', 'mul');
+const DIV_S = scalarBinary('div', 'div');
+const RDIV_S = scalarBinary('div', 'rdiv');
+
+/** Which operand, if either, is a one-element tensor that the other's shape already covers. */
+function scalarSide(a: Tensor, b: Tensor): 'a' | 'b' | null {
+  if (b.size === 1 && a.size !== 1 && b.ndim <= a.ndim) return 'b';
+  if (a.size === 1 && b.size !== 1 && a.ndim <= b.ndim) return 'a';
+  return null;
+}
+
+export function add(a: Tensor, b: Operand): Tensor {
+  const B = asTensor('add', b);
+  const side = scalarSide(a, B);
+  return side === 'b' ? apply(ADD_S, [a, B], undefined) : side === 'a' ? apply(ADD_S, [B, a], undefined) : apply(ADD, [a, B], undefined);
+}
+
+export function sub(a: Tensor, b: Operand): Tensor {
+  const B = asTensor('sub', b);
+  const side = scalarSide(a, B);
+  return side === 'b' ? apply(SUB_S, [a, B], undefined) : side === 'a' ? apply(RSUB_S, [B, a], undefined) : apply(SUB, [a, B], undefined);
+}
+
+export function mul(a: Tensor, b: Operand): Tensor {
+  const B = asTensor('mul', b);
+  const side = scalarSide(a, B);
+  return side === 'b' ? apply(MUL_S, [a, B], undefined) : side === 'a' ? apply(MUL_S, [B, a], undefined) : apply(MUL, [a, B], undefined);
+}
+
+export function div(a: Tensor, b: Operand): Tensor {
+  const B = asTensor('div', b);
+  const side = scalarSide(a, B);
+  return side === 'b' ? apply(DIV_S, [a, B], undefined) : side === 'a' ? apply(RDIV_S, [B, a], undefined) : apply(DIV, [a, B], undefined);
+}
+
 export const maximum = (a: Tensor, b: Operand): Tensor => apply(MAXIMUM, [a, asTensor('maximum', b)], undefined);
 export const minimum = (a: Tensor, b: Operand): Tensor => apply(MINIMUM, [a, asTensor('minimum', b)], undefined);
 
@@ -254,14 +346,14 @@ const POW_SCALAR = primitive<number, PowScalarSaved>({
   name: 'pow',
   forward([a], p) {
     const x = a.data;
-    const y = new Float64Array(x.length);
+    const y = takeBuffer(x.length);
     if (p === 2) for (let i = 0; i < x.length; i++) y[i] = x[i] * x[i];
     else for (let i = 0; i < x.length; i++) y[i] = Math.pow(x[i], p);
     return { data: y, shape: a.shape, saved: { x } };
   },
   backward(g, { saved: { x }, attrs: p, inputs }) {
-    const gx = new Float64Array(g.length);
-    if (p === 0) return [{ shape: inputs[0].shape, data: gx }];
+    if (p === 0) return [{ shape: inputs[0].shape, data: new Float64Array(g.length) }];
+    const gx = takeBuffer(g.length);
     if (p === 2) for (let i = 0; i < g.length; i++) gx[i] = 2 * x[i] * g[i];
     else for (let i = 0; i < g.length; i++) gx[i] = p * Math.pow(x[i], p - 1) * g[i];
     return [{ shape: inputs[0].shape, data: gx }];
@@ -280,7 +372,7 @@ const WHERE = primitive<WhereAttrs, { a: F64; b: F64 }>({
   name: 'where',
   forward([A, B], { mask }) {
     const { shape, a, b } = operands('where', A, B);
-    const y = new Float64Array(a.length);
+    const y = takeBuffer(a.length);
     for (let i = 0; i < y.length; i++) y[i] = mask[i] ? a[i] : b[i];
     return { data: y, shape, saved: { a, b } };
   },

@@ -3,14 +3,14 @@
  * form the middle block. Reduced dims that are not adjacent are first permuted to the end
  * (a recorded op, so its gradient comes for free).
  */
-import { apply, primitive } from '../autograd.js';
+import { apply, primitive, takeBuffer } from '../autograd.js';
 import { fail, fmtShape } from '../errors.js';
 import type { Shape } from '../shape.js';
 import { normDim, reducedShape, sizeOf } from '../shape.js';
-import type { Dims } from '../tensor.js';
+import type { Dims, IndexLike } from '../tensor.js';
 import { Tensor } from '../tensor.js';
 import { mul } from './elementwise.js';
-import { permute } from './shape-ops.js';
+import { permute, toIndex } from './shape-ops.js';
 
 export interface Layout { outer: number; r: number; inner: number; shape: Shape }
 
@@ -64,7 +64,7 @@ const SUM = primitive<Layout, void>({
     return { data: y, shape: lay.shape, saved: undefined };
   },
   backward(g, { attrs: { outer, r, inner }, inputs }) {
-    const gx = new Float64Array(outer * r * inner);
+    const gx = takeBuffer(outer * r * inner);
     if (inner === 1) {
       for (let o = 0; o < outer; o++) gx.fill(g[o], o * r, (o + 1) * r);
     } else {
@@ -84,14 +84,23 @@ export function mean(x: Tensor, dim?: Dims, keepDim = false): Tensor {
   return mul(apply(SUM, [p.x], p.lay), 1 / p.lay.r);
 }
 
-interface ExtremeAttrs extends Layout { sign: 1 | -1; even: boolean }
+interface ExtremeAttrs extends Layout {
+  sign: 1 | -1;
+  even: boolean;
+  /** Per output slot, the position along the reduced dim to leave out (`minExcluding`), or null. */
+  exclude: Float64Array | null;
+}
 
-/** Index along the reduced block of the max (sign 1) or min (sign -1): lowest index among ties, NaN wins. */
-function extremeIndex(x: Float64Array, base: number, r: number, inner: number, sign: number): number {
-  let best = 0;
-  let bv = x[base];
-  if (bv !== bv) return 0;
-  for (let k = 1; k < r; k++) {
+/**
+ * Index along the reduced block of the max (sign 1) or min (sign -1), leaving out `skip`
+ * (-1 for none): lowest index among ties, NaN wins.
+ */
+function extremeIndex(x: Float64Array, base: number, r: number, inner: number, sign: number, skip = -1): number {
+  let best = skip === 0 ? 1 : 0;
+  let bv = x[base + best * inner];
+  if (bv !== bv) return best;
+  for (let k = best + 1; k < r; k++) {
+    if (k === skip) continue;
     const v = x[base + k * inner];
     if (v !== v) return k;
     if ((v - bv) * sign > 0) {
@@ -104,35 +113,34 @@ function extremeIndex(x: Float64Array, base: number, r: number, inner: number, s
 
 // NOTE: over one dim the gradient goes to the chosen (lowest) index among ties, as torch.max(x, dim).
 // Over all dims or a list of dims it is split evenly among the ties, as torch.max(x) and torch.amax.
-const extremePrimitive = (name: 'max' | 'min') => primitive<ExtremeAttrs, Int32Array>({
+const extremePrimitive = (name: 'max' | 'min' | 'minExcluding') => primitive<ExtremeAttrs, Int32Array>({
   name,
   forward([a], lay) {
-    const { outer, r, inner, sign } = lay;
+    const { outer, r, inner, sign, exclude } = lay;
     if (r === 0) fail(name, `cannot reduce over an empty dim (input shape ${fmtShape(a.shape)})`);
     const x = a.data;
     const y = new Float64Array(outer * inner);
-    const arg = new Int32Array(outer * inner);
+    // The flat input position each output was read from: the sparse gradient's index.
+    const pos = new Int32Array(outer * inner);
     for (let o = 0; o < outer; o++) {
       for (let j = 0; j < inner; j++) {
+        const oi = o * inner + j;
         const base = o * r * inner + j;
-        const k = extremeIndex(x, base, r, inner, sign);
-        arg[o * inner + j] = k;
-        y[o * inner + j] = x[base + k * inner];
+        const at = base + extremeIndex(x, base, r, inner, sign, exclude === null ? -1 : exclude[oi]) * inner;
+        pos[oi] = at;
+        y[oi] = x[at];
       }
     }
-    return { data: y, shape: lay.shape, saved: arg };
+    return { data: y, shape: lay.shape, saved: pos };
   },
-  backward(g, { attrs: { outer, r, inner, even }, saved: arg, inputs, out }) {
+  backward(g, { attrs: { outer, r, inner, even }, saved: pos, inputs, out }) {
+    if (!even) return [{ shape: inputs[0].shape, index: pos, values: g }];
     const x = inputs[0].data;
     const gx = new Float64Array(outer * r * inner);
     for (let o = 0; o < outer; o++) {
       for (let j = 0; j < inner; j++) {
         const oi = o * inner + j;
         const base = o * r * inner + j;
-        if (!even) {
-          gx[base + arg[oi] * inner] = g[oi];
-          continue;
-        }
         const m = out.data[oi];
         let count = 0;
         for (let k = 0; k < r; k++) if (x[base + k * inner] === m) count++;
@@ -145,10 +153,33 @@ const extremePrimitive = (name: 'max' | 'min') => primitive<ExtremeAttrs, Int32A
 
 const MAX = extremePrimitive('max');
 const MIN = extremePrimitive('min');
+const MIN_EXCLUDING = extremePrimitive('minExcluding');
 
 function extreme(fn: 'max' | 'min', x: Tensor, dim: Dims | undefined, keepDim: boolean): Tensor {
   const p = reductionPlan(fn, x, dim, keepDim);
-  return apply(fn === 'max' ? MAX : MIN, [p.x], { ...p.lay, sign: fn === 'max' ? 1 : -1, even: p.all });
+  return apply(fn === 'max' ? MAX : MIN, [p.x], { ...p.lay, sign: fn === 'max' ? 1 : -1, even: p.all, exclude: null });
+}
+
+/**
+ * The min over `dim` leaving out, in each slice, the entry at `index` (shaped like the result,
+ * with or without the kept dim): the lowest rival of a chosen entry, such as the most offending
+ * incorrect answer of an energy table. Ties go to the lowest index, and so does the gradient.
+ */
+export function minExcluding(x: Tensor, dim: number, index: IndexLike, keepDim = false): Tensor {
+  const fn = 'minExcluding';
+  if (typeof dim !== 'number') fail(fn, `dim must be a number, got ${JSON.stringify(dim)}`);
+  const p = reductionPlan(fn, x, dim, keepDim);
+  const { outer, r, inner } = p.lay;
+  if (x.ndim === 0 || r < 2) fail(fn, `dim ${dim} must have at least 2 entries to leave one out, got input shape ${fmtShape(x.shape)}`);
+  const idx = toIndex(fn, 'index', index);
+  if (idx.data.length !== outer * inner) {
+    fail(fn, `index must hold one position per slice (${outer * inner}, shape ${fmtShape(p.lay.shape)}), got shape ${fmtShape(idx.shape)}`);
+  }
+  for (let i = 0; i < idx.data.length; i++) {
+    const v = idx.data[i];
+    if (v < 0 || v >= r) fail(fn, `index ${v} is out of range for dim ${dim} of size ${r} (expected 0 <= index < ${r})`);
+  }
+  return apply(MIN_EXCLUDING, [p.x], { ...p.lay, sign: -1, even: false, exclude: idx.data });
 }
 
 export const max = (x: Tensor, dim?: Dims, keepDim = false): Tensor => extreme('max', x, dim, keepDim);
@@ -181,7 +212,7 @@ const LSE = primitive<Layout, void>({
   backward(g, { attrs: { outer, r, inner }, inputs, out }) {
     const x = inputs[0].data;
     const y = out.data;
-    const gx = new Float64Array(outer * r * inner);
+    const gx = takeBuffer(outer * r * inner);
     for (let o = 0; o < outer; o++) {
       for (let j = 0; j < inner; j++) {
         const oi = o * inner + j;

@@ -154,9 +154,7 @@ const GATHER = primitive<GatherAttrs, void>({
     return { data: y, shape, saved: undefined };
   },
   backward(g, { attrs: { src }, inputs }) {
-    const gx = new Float64Array(inputs[0].size);
-    for (let i = 0; i < src.length; i++) gx[src[i]] += g[i];
-    return [{ shape: inputs[0].shape, data: gx }];
+    return [{ shape: inputs[0].shape, index: src, values: g }];
   },
 });
 

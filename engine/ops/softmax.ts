@@ -2,7 +2,7 @@
  * softmax and logSoftmax as fused primitives: composing them from exp/sum/log would overflow
  * for large logits, and the fused backward needs one pass instead of four.
  */
-import { apply, primitive } from '../autograd.js';
+import { apply, primitive, takeBuffer } from '../autograd.js';
 import { normDim, sizeOf } from '../shape.js';
 import type { Tensor } from '../tensor.js';
 
@@ -46,7 +46,7 @@ const LOG_SOFTMAX = primitive<Lay, void>({
   // d/dx_k of Σ_i g_i y_i = g_k - softmax_k Σ_i g_i
   backward(g, { attrs: { outer, r, inner }, out, inputs }) {
     const y = out.data;
-    const gx = new Float64Array(y.length);
+    const gx = takeBuffer(y.length);
     for (let o = 0; o < outer; o++) {
       for (let j = 0; j < inner; j++) {
         const base = o * r * inner + j;
@@ -70,7 +70,7 @@ const SOFTMAX = primitive<Lay, void>({
   // d/dx_k of Σ_i g_i y_i = y_k (g_k - Σ_i g_i y_i)
   backward(g, { attrs: { outer, r, inner }, out, inputs }) {
     const y = out.data;
-    const gx = new Float64Array(y.length);
+    const gx = takeBuffer(y.length);
     for (let o = 0; o < outer; o++) {
       for (let j = 0; j < inner; j++) {
         const base = o * r * inner + j;

@@ -1,5 +1,7 @@
+import fc from 'fast-check';
 import { Tensor, concat, noGrad, tensor } from '../../engine/index.js';
-import { expectClose } from '../helpers/index.js';
+import { expectClose, expectGradOk, fcParams } from '../helpers/index.js';
+import { arbTensorOf } from './arbitraries.js';
 
 describe('the backward pass', () => {
   it('backpropagates through a chain of 100,000 ops without overflowing the stack', () => {
@@ -122,5 +124,43 @@ describe('determinism', () => {
     };
     const first = run();
     for (let i = 0; i < 3; i++) expect(run()).toEqual(first);
+  });
+});
+
+describe('one-element operands take the scalar rules and agree with full broadcasting', () => {
+  const ops = ['add', 'sub', 'mul', 'div'] as const;
+  const shapes = [[], [1], [1, 1]];
+
+  it.each(ops)('%s: value and both gradients equal those of the same op on an expanded operand', (op) => {
+    fc.assert(
+      fc.property(arbTensorOf([2, 3], 0.5, 3), arbTensorOf([], 0.5, 3), fc.constantFrom(...shapes), fc.boolean(), (x, s0, sShape, scalarFirst) => {
+        const s = tensor(s0.data.slice(), { shape: sShape, requiresGrad: true });
+        const sWide = tensor(s0.data.slice(), { shape: sShape, requiresGrad: true });
+        const y = scalarFirst ? s[op](x) : x[op](s);
+        // An expanded [2, 3] copy forces the general broadcasting path: the reference.
+        const xRef = tensor(x.data.slice(), { shape: x.shape, requiresGrad: true });
+        const wide = sWide.reshape([1, 1]).expand([2, 3]);
+        const yRef = scalarFirst ? wide[op](xRef) : xRef[op](wide);
+        expect(y.shape).toEqual(yRef.shape);
+        expectClose(y, yRef, 1e-15);
+        const u = tensor(Float64Array.from({ length: y.size }, (_, i) => 0.3 + i), { shape: y.shape });
+        y.backward(u);
+        yRef.backward(u);
+        expectClose(x.grad!, xRef.grad!, 1e-14);
+        expect(s.grad!.shape).toEqual(sShape);
+        expectClose(s.grad!, sWide.grad!, 1e-13);
+      }),
+      fcParams(15),
+    );
+  });
+
+  it.each(ops)('%s with a one-element tensor passes gradCheck in both operand orders', (op) => {
+    fc.assert(
+      fc.property(arbTensorOf([3, 2], 0.5, 3), arbTensorOf([1], 0.5, 3), (x, s) => {
+        expectGradOk((a, b) => a[op](b), [x, s]);
+        expectGradOk((a, b) => b[op](a), [x, s]);
+      }),
+      fcParams(10),
+    );
   });
 });

@@ -118,6 +118,23 @@ describe('backward errors', () => {
     expectErrorStartingWith(() => apply(LYING, [x], undefined).sum().backward(), 'lyingRule: ', '3 values', 'shape [7]');
     expect(x.grad).toBeNull();
   });
+
+  it('the engine rejects a sparse gradient of the wrong shape or with mismatched positions and values', () => {
+    const sparse = (name: string, shape: (s: readonly number[]) => number[], positions: number) =>
+      primitive<void, void>({
+        name,
+        forward([a]) {
+          return { data: a.data.slice(), shape: a.shape, saved: undefined };
+        },
+        backward(g, { inputs }) {
+          return [{ shape: shape(inputs[0].shape), index: new Int32Array(positions), values: g }];
+        },
+      });
+    const x = tensor([1, 2, 3], { requiresGrad: true });
+    expectErrorStartingWith(() => apply(sparse('wideSparse', (s) => [s[0] + 1], 3), [x], undefined).sum().backward(), 'wideSparse: ', 'shape [4]', 'input 0 of shape [3]');
+    expectErrorStartingWith(() => apply(sparse('shortSparse', (s) => s.slice(), 2), [x], undefined).sum().backward(), 'shortSparse: ', '2 positions and 3 values');
+    expect(x.grad).toBeNull();
+  });
 });
 
 describe('unknown option names and bad option values', () => {

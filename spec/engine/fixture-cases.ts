@@ -50,6 +50,7 @@ const OPS: Record<string, (xs: Tensor[], a: Record<string, any>) => Tensor> = {
   min: ([x], a) => x.min(dimArg(a.dim), a.keepDim),
   logSumExp: ([x], a) => x.logSumExp(dimArg(a.dim), a.keepDim),
   argMax: ([x], a) => x.argMax(a.dim ?? undefined, a.keepDim),
+  minExcluding: ([x], a) => x.minExcluding(a.dim, a.index, a.keepDim),
   argMin: ([x], a) => x.argMin(a.dim ?? undefined, a.keepDim),
   reshape: ([x], a) => x.reshape(a.shape),
   transpose: ([x], a) => x.transpose(a.dim0, a.dim1),
