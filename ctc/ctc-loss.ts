@@ -11,8 +11,9 @@ import { checkOpts, checkReduction } from '../losses/common.js';
 import type { Dims, IndexInput, LengthsInput, Targets } from './args.js';
 import { minFrames, problemArgs } from './args.js';
 import { logSpaceSample } from './log-space.js';
-import type { AlphaRows } from './recursion.js';
+import type { AlphaRows, Workspace } from './recursion.js';
 import { MAX_SPREAD, alphaExtended, alphaRows, betaExtendedGrad, extend, workspace } from './recursion.js';
+import { alphaScaled, betaScaledGrad } from './scaled.js';
 
 export interface CtcLossOptions extends ReductionOption {
   /** Index of the blank class (default 0). */
@@ -35,10 +36,32 @@ interface Attrs {
 interface Saved {
   /** −log P per sample before zeroInfinity. */
   raw: Float64Array;
-  /** Per sample, its Tn alpha rows; null for a sample computed in log space (or with no frames). */
-  alphas: (AlphaRows | null)[];
+  /** Per sample, its Tn alpha rows of L + 2 from the fast path; null where it took another. */
+  fast: (Float64Array | null)[];
+  /** Per sample, its alpha rows from the exact path; null where it took another. */
+  exact: (AlphaRows | null)[];
   /** exp(logProbs − shift) at the classes each sample uses, sample-major [N, T, C] so a sample's frames are contiguous. */
   probs: Float64Array;
+}
+
+/**
+ * Scratch shared by every call and grown as needed; nothing in it outlives one forward or one
+ * backward, so calls never allocate per sample.
+ */
+let ws: Workspace = workspace(0);
+let seen = new Uint8Array(0);
+/**
+ * The fast path's alpha rows for the sample at hand: most of C2-sized samples bail out, so a
+ * sample's rows are copied out for the backward pass only once they have held.
+ */
+let fastRows = new Float64Array(0);
+
+function scratch(targets: Targets, C: number, maxRows = 0): Workspace {
+  const m = maxTargetLength(targets);
+  if (ws.ext.length < 2 * m + 3) ws = workspace(m);
+  if (seen.length < C) seen = new Uint8Array(C);
+  if (fastRows.length < maxRows) fastRows = new Float64Array(maxRows);
+  return ws;
 }
 
 function maxTargetLength(t: Targets): number {
@@ -48,8 +71,7 @@ function maxTargetLength(t: Targets): number {
 }
 
 /** Writes the distinct classes of l'[0 .. L) into `used` and returns how many there are. */
-function usedClasses(ext: Int32Array, L: number, C: number, used: Int32Array): number {
-  const seen = new Uint8Array(C);
+function usedClasses(ext: Int32Array, L: number, used: Int32Array): number {
   let K = 0;
   for (let s = 0; s < L; s++) {
     if (seen[ext[s]] === 0) {
@@ -57,6 +79,7 @@ function usedClasses(ext: Int32Array, L: number, C: number, used: Int32Array): n
       used[K++] = ext[s];
     }
   }
+  for (let k = 0; k < K; k++) seen[used[k]] = 0;
   return K;
 }
 
@@ -72,11 +95,14 @@ const CTC = primitive<Attrs, Saved>({
     const { T, N, C, batched } = a.dims;
     const lp = logProbs.data; // [T, N, C]
     const { labels, offsets } = a.targets;
-    const ws = workspace(maxTargetLength(a.targets));
+    let maxRows = 0;
+    for (let n = 0; n < N; n++) maxRows = Math.max(maxRows, a.inputLengths[n] * (2 * (offsets[n + 1] - offsets[n]) + 3));
+    const ws = scratch(a.targets, C, maxRows);
     // Without a backward pass one sample's block is reused by every sample.
     const probs = new Float64Array((a.store ? N : 1) * T * C); // [N, T, C] or [1, T, C]
     const raw = new Float64Array(N);
-    const alphas: (AlphaRows | null)[] = new Array<AlphaRows | null>(N).fill(null);
+    const fast: (Float64Array | null)[] = new Array<Float64Array | null>(N).fill(null);
+    const exact: (AlphaRows | null)[] = new Array<AlphaRows | null>(N).fill(null);
     const used = new Int32Array(C);
     for (let n = 0; n < N; n++) {
       const Tn = a.inputLengths[n];
@@ -90,7 +116,7 @@ const CTC = primitive<Attrs, Saved>({
       // Each frame is exponentiated once, and only at the classes the sample uses (the blank and
       // its labels), after subtracting their maximum so that nothing overflows and the most
       // likely is exactly 1; the shifts are added back to log P.
-      const K = usedClasses(ws.ext, L, C, used);
+      const K = usedClasses(ws.ext, L, used);
       let shift = 0;
       let extreme = false;
       const from = a.store ? n * T * C : 0;
@@ -113,10 +139,15 @@ const CTC = primitive<Attrs, Saved>({
       }
       if (extreme) {
         raw[n] = -logSpaceSample(lp, N, C, n, Tn, L, ws, null, 0);
+        continue;
+      }
+      const logP = alphaScaled(probs, from, C, Tn, L, ws.ext, ws.skip, fastRows); // [Tn, L + 2]
+      if (logP === logP) {
+        raw[n] = -(logP + shift);
+        if (a.store) fast[n] = fastRows.slice(0, Tn * (L + 2));
       } else {
-        const rows = a.store ? alphaRows(Tn, L) : null; // [Tn, L + 2]
-        raw[n] = -(alphaExtended(probs, from, C, Tn, L, ws, rows) + shift);
-        alphas[n] = rows;
+        exact[n] = a.store ? alphaRows(Tn, L) : null; // [Tn, L + 2]
+        raw[n] = -(alphaExtended(probs, from, C, Tn, L, ws, exact[n]) + shift);
       }
     }
     const loss = a.zeroInfinity ? raw.map((v) => (v === Infinity ? 0 : v)) : raw; // [N]
@@ -127,14 +158,14 @@ const CTC = primitive<Attrs, Saved>({
       for (let n = 0; n < N; n++) s += a.reduction === 'mean' ? loss[n] / Math.max(offsets[n + 1] - offsets[n], 1) : loss[n];
       data = new Float64Array([a.reduction === 'mean' ? s / N : s]);
     }
-    return { data, shape: a.reduction === 'none' && batched ? [N] : [], saved: { raw, alphas, probs } };
+    return { data, shape: a.reduction === 'none' && batched ? [N] : [], saved: { raw, fast, exact, probs } };
   },
   // d(−log P)/d logProbs[t, n, k] = −Σ_{s: l'_s = k} γ_t(s): minus the posterior of class k at t.
   backward(g, { attrs: a, saved, inputs }) {
     const { T, N, C } = a.dims;
     const lp = inputs[0].data; // [T, N, C]
     const { labels, offsets } = a.targets;
-    const ws = workspace(maxTargetLength(a.targets));
+    const ws = scratch(a.targets, C);
     const grad = new Float64Array(lp.length); // [T, N, C]
     for (let n = 0; n < N; n++) {
       const Tn = a.inputLengths[n];
@@ -146,8 +177,18 @@ const CTC = primitive<Attrs, Saved>({
         continue;
       }
       const L = extend(labels, offsets[n], offsets[n + 1] - offsets[n], a.blank, ws);
-      const alpha = saved.alphas[n];
-      if (alpha !== null) betaExtendedGrad(saved.probs, n * T * C, C, Tn, L, ws, alpha, gn, grad, n * C, N * C);
+      const from = n * T * C;
+      const rows = saved.fast[n];
+      let alpha = saved.exact[n];
+      if (rows !== null) {
+        const W = L + 2;
+        if (betaScaledGrad(saved.probs, from, C, Tn, L, ws.ext, ws.skip, rows, ws.bm.subarray(0, W), ws.bm.subarray(W, 2 * W), gn, grad, n * C, N * C)) continue;
+        // Beta drifted out of the fast path's range although alpha did not: start the sample over exactly.
+        for (let t = 0; t < Tn; t++) grad.fill(0, (t * N + n) * C, (t * N + n + 1) * C);
+        alpha = alphaRows(Tn, L);
+        alphaExtended(saved.probs, from, C, Tn, L, ws, alpha);
+      }
+      if (alpha !== null) betaExtendedGrad(saved.probs, from, C, Tn, L, ws, alpha, gn, grad, n * C, N * C);
       else logSpaceSample(lp, N, C, n, Tn, L, ws, grad, gn);
     }
     return [{ shape: inputs[0].shape, data: grad }];
@@ -187,8 +228,9 @@ const CTC = primitive<Attrs, Saved>({
  * PyTorch 1.13 returns unspecified values there.
  *
  * Numerical notes: the recursion runs over probabilities, each frame exponentiated once after
- * subtracting its maximum, and each state's value carries its own power-of-two exponent (see
- * recursion.ts), so no state underflows however far apart the states drift: stable for any T
+ * subtracting its maximum, with one scale per frame while every live state stays within 2^900 of
+ * it (scaled.ts); a sample where one does not is redone with a power-of-two exponent per state
+ * (recursion.ts), so no state underflows however far apart the states drift: stable for any T
  * (tested at T = 10,000 against a log-space reference). A sample whose blank or labels have, in
  * some frame, log-probabilities more than 550 apart, or NaN or +Infinity, is computed in log space. An
  * infeasible sample (inputLength < targetLength + adjacent repeats, see `ctcFeasible`) has loss

@@ -11,8 +11,9 @@
  * Why not log space: a log-sum-exp costs an exp and a log per state per frame. Why not one scale
  * per frame (Rabiner's rescaling): over thousands of frames the states of one frame drift more
  * than 1e308 apart, the small ones flush to zero, and a state that was negligible early can carry
- * the whole probability later (at T = 10,000 the loss came out 48 nats off). So each state carries
- * its own exponent: a value is m · 2^(300 e) with the mantissa m kept in [2^-150, 2^150). Terms
+ * the whole probability later (at T = 10,000 the loss came out 48 nats off). So here each state
+ * carries its own exponent (this is the exact path: scaled.ts runs one scale per frame first and
+ * comes here only for a sample where some state left that scale's range): a value is m · 2^(300 e) with the mantissa m kept in [2^-150, 2^150). Terms
  * are aligned to the largest exponent before adding; a term two or more exponent steps below is
  * under 2^-300 of the sum and dropped. Nothing underflows, nothing needs an exp or a log, and
  * renormalising is an exact multiplication by a power of two. Each frame's log-probabilities are
@@ -57,6 +58,8 @@ export interface Workspace {
   /** Two rolling beta rows of L + 2 (two trailing pads). */
   readonly bm: Float64Array;
   readonly be: Int32Array;
+  /** One frame's aligned products α β, summed for the normaliser and then reused for the gradient. */
+  readonly prod: Float64Array;
 }
 
 export function workspace(maxTargetLength: number): Workspace {
@@ -68,6 +71,7 @@ export function workspace(maxTargetLength: number): Workspace {
     ae: new Int32Array(2 * w),
     bm: new Float64Array(2 * w),
     be: new Int32Array(2 * w),
+    prod: new Float64Array(w),
   };
 }
 
@@ -179,7 +183,7 @@ const PRODUCT_ALIGN = new Float64Array([1, SMALL, SMALL * SMALL, 0]);
  * every frame's Σ α β is too, its largest term being held exactly.
  */
 export function betaExtendedGrad(probs: Float64Array, from: number, C: number, Tn: number, L: number, ws: Workspace, rows: AlphaRows, gn: number, grad: Float64Array, g: number, gStride: number): void {
-  const { ext, skip, bm, be } = ws;
+  const { ext, skip, bm, be, prod } = ws;
   const W = L + 2;
   bm.fill(0, 0, 2 * W);
   be.fill(ZERO_E, 0, 2 * W);
@@ -203,14 +207,18 @@ export function betaExtendedGrad(probs: Float64Array, from: number, C: number, T
       if (d > top2) top2 = d;
     }
     let z = 0;
-    for (let s = start; s < end; s++) z += rows.m[a + s] * bm[b + s] * PRODUCT_ALIGN[Math.min(top2 - rows.e[a + s] - be[b + s], 3)];
+    for (let s = start; s < end; s++) {
+      const ab = rows.m[a + s] * bm[b + s] * PRODUCT_ALIGN[Math.min(top2 - rows.e[a + s] - be[b + s], 3)];
+      prod[s] = ab;
+      z += ab;
+    }
     const k = gn / z;
     // Beside the gradient, the row is overwritten by q_t(s) = p_t(l'_s) β_t(s), renormalised,
     // from which β_{t-1}(s) = q_t(s) + q_t(s + 1) + skip(s + 2) q_t(s + 2).
     for (let s = start; s < end; s++) {
       const bs = bm[b + s];
       let e = be[b + s];
-      grad[gt + ext[s]] -= k * rows.m[a + s] * bs * PRODUCT_ALIGN[Math.min(top2 - rows.e[a + s] - e, 3)];
+      grad[gt + ext[s]] -= k * prod[s];
       let q = probs[p + ext[s]] * bs;
       if (q === 0) e = ZERO_E;
       else {

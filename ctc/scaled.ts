@@ -1,0 +1,131 @@
+/**
+ * The fast path of the CTC recursion: plain doubles, one scale per frame (Rabiner's rescaling),
+ * with a bail-out to the per-state-exponent recursion of recursion.ts when it cannot be exact.
+ *
+ * Each frame's row is computed from the previous row divided by that row's sum, so every value
+ * lies in [0, 3] and nothing overflows. One scale per frame fails only by underflow: a state
+ * drifting far below the others goes subnormal or flushes to zero, and if it later carries the
+ * probability the result is wrong (the T = 10,000 case of recursion.ts). A double that stays
+ * normal keeps full relative precision however small it is next to its neighbours, so the fast
+ * path is exact as long as every state that should be nonzero stays at or above LIM = 2^-900.
+ * The check costs one comparison per state: a value under LIM is either a true zero (no
+ * predecessor, or an impossible emission) or the sign to bail out, and then the caller redoes
+ * the sample with per-state exponents. Why 2^-900: stored values ≥ 2^-900 and row sums ≤ 3W
+ * keep the factor p · (1 / sum) of the next frame normal (emissions ≥ e^-550 ≈ 2^-793, see
+ * MAX_SPREAD), so the only rounding that can lose digits is the final product, which is checked;
+ * and a term that underflows inside a sum of at least 2^-900 is under 2^-122 of it.
+ *
+ * Rows have the layout of recursion.ts: alpha rows of L + 2 with two leading pads, states only
+ * inside the window [windowStart, windowEnd).
+ */
+import { windowEnd, windowStart } from './recursion.js';
+
+const LIM = 2 ** -900;
+
+/**
+ * Runs the alpha recursion over `probs[from + t·C + c]` as alphaExtended does, keeping frame t's
+ * row of L + 2 at `rows[t·(L + 2)]`. Returns log P minus the shifts, or NaN when a state fell
+ * under LIM and the sample needs the exact path.
+ */
+export function alphaScaled(probs: Float64Array, from: number, C: number, Tn: number, L: number, ext: Int32Array, skip: Uint8Array, rows: Float64Array): number {
+  const W = L + 2;
+  let cur = 2;
+  rows[cur - 2] = 0;
+  rows[cur - 1] = 0;
+  let c = 0;
+  const end0 = windowEnd(L, 0);
+  // Emissions are 0 or at least e^-550 (MAX_SPREAD), so the first row needs no check.
+  for (let s = windowStart(L, Tn, 0); s < end0; s++) {
+    const v = probs[from + ext[s]];
+    rows[cur + s] = v;
+    c += v;
+  }
+  // Frame t + 1 reads frame t's row two states past its window: they must read as zero in a
+  // reused buffer.
+  for (let s = end0; s < Math.min(L, end0 + 2); s++) rows[cur + s] = 0;
+  let logScale = 0;
+  for (let t = 1; t < Tn; t++) {
+    if (c === 0) return -Infinity;
+    logScale += Math.log(c);
+    const r = 1 / c;
+    const prev = cur;
+    cur = t * W + 2;
+    rows[cur - 2] = 0;
+    rows[cur - 1] = 0;
+    const p = from + t * C;
+    const end = windowEnd(L, t);
+    c = 0;
+    for (let s = windowStart(L, Tn, t); s < end; s++) {
+      const sum = rows[prev + s] + rows[prev + s - 1] + skip[s] * rows[prev + s - 2];
+      const e = probs[p + ext[s]];
+      const v = sum * (e * r);
+      if (v < LIM && (v !== 0 || (sum !== 0 && e !== 0))) return NaN;
+      rows[cur + s] = v;
+      c += v;
+    }
+    for (let s = end; s < Math.min(L, end + 2); s++) rows[cur + s] = 0;
+  }
+  return Math.log(rows[cur + L - 1] + (L >= 2 ? rows[cur + L - 2] : 0)) + logScale;
+}
+
+/**
+ * Runs the beta recursion as betaExtendedGrad does, over the rows `alphaScaled` kept, subtracting gn·γ_t(s) from grad[g + t·gStride + l'_s]. `b` and `q` are scratch
+ * rows of at least L + 2. Returns false, having written only to the sample's own frames of
+ * `grad`, when a state fell under LIM (or a frame's Σ α β did): the caller clears those frames
+ * and redoes the sample with the exact path.
+ */
+export function betaScaledGrad(probs: Float64Array, from: number, C: number, Tn: number, L: number, ext: Int32Array, skip: Uint8Array, rows: Float64Array, b: Float64Array, q: Float64Array, gn: number, grad: Float64Array, g: number, gStride: number): boolean {
+  const W = L + 2;
+  b.fill(0, 0, W);
+  q.fill(0, 0, W);
+  b[L - 1] = 1;
+  if (L >= 2) b[L - 2] = 1;
+  // z = Σ α_t β_t and cs = Σ β_t of the frame about to be processed, both over its window.
+  let z = 0;
+  let cs = 0;
+  const aTop = (Tn - 1) * W + 2;
+  const endTop = windowEnd(L, Tn - 1);
+  for (let s = windowStart(L, Tn, Tn - 1); s < endTop; s++) {
+    z += rows[aTop + s] * b[s];
+    cs += b[s];
+  }
+  for (let t = Tn - 1; t >= 0; t--) {
+    if (z < LIM) return false;
+    const k = gn / z;
+    const r = 1 / cs;
+    const a = t * W + 2;
+    const p = from + t * C;
+    const gt = g + t * gStride;
+    const start = windowStart(L, Tn, t);
+    const end = windowEnd(L, t);
+    // q_t(s) = p_t(l'_s) β_t(s), β renormalised to sum 1, from which
+    // β_{t-1}(s) = q_t(s) + q_t(s + 1) + skip(s + 2) q_t(s + 2). Windows only move up with t,
+    // so the two slots below this window that frame t - 1 reads were never written: still 0.
+    for (let s = start; s < end; s++) {
+      const bs = b[s];
+      grad[gt + ext[s]] -= k * rows[a + s] * bs;
+      q[s] = probs[p + ext[s]] * (bs * r);
+    }
+    if (t === 0) break;
+    const a1 = a - W;
+    const end1 = windowEnd(L, t - 1);
+    z = 0;
+    cs = 0;
+    // In place: b[s] is read before it is overwritten, b[s + 1] and b[s + 2] are still frame t's.
+    for (let s = windowStart(L, Tn, t - 1); s < end1; s++) {
+      const sk = skip[s + 2];
+      const v = q[s] + q[s + 1] + sk * q[s + 2];
+      if (v < LIM && (v !== 0 || live(b, p, probs, ext, s, sk))) return false;
+      b[s] = v;
+      z += rows[a1 + s] * v;
+      cs += v;
+    }
+  }
+  return true;
+}
+
+/** Whether β_{t-1}(s) is truly positive: some successor has β_t > 0 and a possible emission. */
+function live(b: Float64Array, p: number, probs: Float64Array, ext: Int32Array, s: number, sk: number): boolean {
+  for (let i = 0; i <= (sk === 1 ? 2 : 1); i++) if (b[s + i] !== 0 && probs[p + ext[s + i]] !== 0) return true;
+  return false;
+}
