@@ -3,12 +3,13 @@
  *
  * Why fused: this is the hot loss of classifier training. Composed as logSoftmax + gather +
  * where + sum, a [4096, 1000] batch allocates and walks four [N, C] arrays forward and as many
- * backward; fused, the forward makes one pass per position (max, sum of exponentials, loss) and
- * keeps only two numbers per position, and the backward is the closed form
- * `scale · w[y] · (softmax(x) − onehot(y))`. The composed version (`logSoftmax` + `nllLoss`)
- * stays in the tests as the reference this kernel must equal.
+ * backward; fused, the forward makes one pass per position (max, exponentials and their sum,
+ * loss) and keeps the exponentials, and the backward scales them in place into the closed form
+ * `scale · w[y] · (softmax(x) − onehot(y))`: one exp per element in all, like a hand-written
+ * loop. The composed version (`logSoftmax` + `nllLoss`) stays in the tests as the reference this
+ * kernel must equal.
  */
-import { apply, primitive } from '../engine/autograd.js';
+import { apply, isGradEnabled, primitive } from '../engine/autograd.js';
 import type { Shape } from '../engine/shape.js';
 import type { Tensor } from '../engine/tensor.js';
 import type { Reduction } from './common.js';
@@ -33,9 +34,15 @@ interface Attrs {
 }
 
 interface Saved {
-  /** Per position: the row maximum m and log Σ exp(x − m), so log p = (x − m) − logSum. */
+  /** Per position: the row maximum m and s = Σ exp(x − m), so log p = (x − m) − log s. */
   max: Float64Array;
-  logSum: Float64Array;
+  sum: Float64Array;
+  /**
+   * exp(x − m) per element ([outer, C, inner], 0 at ignored positions), kept so that the
+   * backward does no exp of its own. The first backward scales it in place into the gradient
+   * it returns and sets this to null: the engine may hand that array on as the input's grad.
+   */
+  exps: Float64Array | null;
   /** Σ w[y] over the positions not ignored: the 'mean' divisor. */
   totalWeight: number;
 }
@@ -47,61 +54,81 @@ const CROSS_ENTROPY = primitive<Attrs, Saved>({
     const positions = outer * inner;
     const loss = new Float64Array(positions);
     const max = new Float64Array(positions);
-    const logSum = new Float64Array(positions);
+    const sum = new Float64Array(positions);
+    // Without a node to record, nothing would read the exponentials back.
+    const exps = input.requiresGrad && isGradEnabled() ? new Float64Array(x.length) : null;
+    const span = classes * inner;
     let totalWeight = 0;
-    for (let o = 0; o < outer; o++) {
-      for (let j = 0; j < inner; j++) {
-        const p = o * inner + j;
-        const y = target[p];
-        if (y === ignoreIndex) continue;
-        const base = o * classes * inner + j;
-        let m = -Infinity;
-        for (let c = 0; c < classes; c++) {
-          const v = x[base + c * inner];
-          if (v > m || v !== v) m = v;
+    for (let p = 0; p < positions; p++) {
+      const y = target[p];
+      if (y === ignoreIndex) continue;
+      // Class c of position p sits at base + c · inner; with inner = 1 the row is contiguous.
+      const base = (p - (p % inner)) * classes + (p % inner);
+      const end = base + span;
+      let m = -Infinity;
+      // Math.max, like PyTorch's max, returns NaN once any entry is NaN.
+      for (let k = base; k < end; k += inner) m = Math.max(m, x[k]);
+      let s = 0;
+      if (exps === null) {
+        for (let k = base; k < end; k += inner) s += Math.exp(x[k] - m);
+      } else {
+        for (let k = base; k < end; k += inner) {
+          const e = Math.exp(x[k] - m);
+          exps[k] = e;
+          s += e;
         }
-        let s = 0;
-        for (let c = 0; c < classes; c++) s += Math.exp(x[base + c * inner] - m);
-        const ls = Math.log(s);
-        const wy = weight === null ? 1 : weight[y];
-        // (x − m) − log s, in PyTorch's order: x − (m + log s) loses digits when x ≈ m is large.
-        loss[p] = -((x[base + y * inner] - m) - ls) * wy;
-        max[p] = m;
-        logSum[p] = ls;
-        totalWeight += wy;
       }
+      const wy = weight === null ? 1 : weight[y];
+      // (x − m) − log s, in PyTorch's order: x − (m + log s) loses digits when x ≈ m is large.
+      loss[p] = -((x[base + y * inner] - m) - Math.log(s)) * wy;
+      max[p] = m;
+      sum[p] = s;
+      totalWeight += wy;
     }
-    const saved = { max, logSum, totalWeight };
+    const saved = { max, sum, exps, totalWeight };
     if (reduction === 'none') return { data: loss, shape: outShape, saved };
     let total = 0;
     for (let p = 0; p < positions; p++) total += loss[p];
     return { data: new Float64Array([reduction === 'sum' ? total : total / totalWeight]), shape: [], saved };
   },
-  backward(g, { inputs: [input], attrs: { lay: { outer, classes, inner }, target, weight, ignoreIndex, reduction }, saved }) {
-    const x = input.data;
-    const gx = new Float64Array(x.length);
+  backward(g, { inputs: [input], attrs: { lay, target, weight, ignoreIndex, reduction }, saved }) {
+    // NOTE: a second backward through a retained graph finds the exponentials consumed by the
+    // first and recomputes them; they come out bit-identical, and so does the gradient.
+    const gx = saved.exps ?? expShifted(input.data, lay, target, ignoreIndex, saved.max);
+    saved.exps = null;
+    const { classes, inner } = lay;
+    const span = classes * inner;
     const shared = reduction === 'mean' ? g[0] / saved.totalWeight : g[0];
-    for (let o = 0; o < outer; o++) {
-      for (let j = 0; j < inner; j++) {
-        const p = o * inner + j;
-        const y = target[p];
-        // NOTE: ignored positions get exactly zero, even when every position is ignored and the
-        // 'mean' value is NaN (as in PyTorch).
-        if (y === ignoreIndex) continue;
-        const base = o * classes * inner + j;
-        const scale = (reduction === 'none' ? g[p] : shared) * (weight === null ? 1 : weight[y]);
-        const m = saved.max[p];
-        const ls = saved.logSum[p];
-        for (let c = 0; c < classes; c++) {
-          const k = base + c * inner;
-          gx[k] = scale * Math.exp((x[k] - m) - ls);
-        }
-        gx[base + y * inner] -= scale;
-      }
+    for (let p = 0; p < target.length; p++) {
+      const y = target[p];
+      // NOTE: ignored positions get exactly zero, even when every position is ignored and the
+      // 'mean' value is NaN (as in PyTorch).
+      if (y === ignoreIndex) continue;
+      const base = (p - (p % inner)) * classes + (p % inner);
+      const end = base + span;
+      const scale = (reduction === 'none' ? g[p] : shared) * (weight === null ? 1 : weight[y]);
+      // softmax = exp(x − m) / s: one division per position, a multiply per element.
+      const k0 = scale / saved.sum[p];
+      for (let k = base; k < end; k += inner) gx[k] *= k0;
+      gx[base + y * inner] -= scale;
     }
     return [{ shape: input.shape, data: gx }];
   },
 });
+
+/** exp(x − m) at every counted position, 0 at ignored ones: the forward's `exps`, recomputed. */
+function expShifted(x: Float64Array, lay: ClassLayout, target: Float64Array, ignoreIndex: number, max: Float64Array): Float64Array {
+  const { classes, inner } = lay;
+  const e = new Float64Array(x.length);
+  for (let p = 0; p < target.length; p++) {
+    if (target[p] === ignoreIndex) continue;
+    const base = (p - (p % inner)) * classes + (p % inner);
+    const end = base + classes * inner;
+    const m = max[p];
+    for (let k = base; k < end; k += inner) e[k] = Math.exp(x[k] - m);
+  }
+  return e;
+}
 
 /**
  * Per-position (or reduced) cross-entropy of logits `input` against checked class indices.

@@ -143,6 +143,36 @@ describe('edge cases', () => {
     expect(nllLoss(x, tensor(new Float64Array(0))).item()).toBeNaN();
     expect(multiMarginLoss(x, tensor(new Float64Array(0))).item()).toBeNaN();
   });
+  it.each([
+    ['[N, C]', [2, 3], [2, -100]],
+    ['[N, C, d]', [2, 3, 2], [[0, 2], [-100, 1]]],
+  ])('crossEntropyLoss %s: backward twice through a retained graph gives the same gradient twice, and leaves the first intact', (_, shape, target) => {
+    const x = tensor(Float64Array.from({ length: 2 * 3 * (shape[2] ?? 1) }, (_v, i) => Math.sin(3 * i)), { shape, requiresGrad: true });
+    const loss = crossEntropyLoss(x, target, { weight: [0.5, 2, 1] });
+    loss.backward(undefined, { retainGraph: true });
+    const first = x.grad!;
+    const firstValues = Array.from(first.data);
+    x.zeroGrad();
+    loss.backward(undefined, { retainGraph: true });
+    expect(Array.from(x.grad!.data)).toEqual(firstValues);
+    expect(Array.from(first.data)).toEqual(firstValues);
+    expect(x.grad!.data).not.toBe(first.data);
+    x.zeroGrad();
+    loss.backward();
+    expect(Array.from(x.grad!.data)).toEqual(firstValues);
+  });
+  it('crossEntropyLoss: a retained graph stays correct after its first gradient buffer died in the engine pool and was reused', () => {
+    const shape = [64, 512]; // 32768 values: large enough for the engine to recycle
+    const x = tensor(Float64Array.from({ length: 64 * 512 }, (_v, i) => Math.sin(0.37 * i) * 3), { shape, requiresGrad: true });
+    const target = Array.from({ length: 64 }, (_v, i) => (i * 37) % 512);
+    const loss = crossEntropyLoss(x.mul(2), target);
+    loss.backward(undefined, { retainGraph: true });
+    const firstValues = Array.from(x.grad!.data);
+    x.zeroGrad();
+    x.mul(3).mul(4);
+    loss.backward();
+    expect(Array.from(x.grad!.data)).toEqual(firstValues);
+  });
   it('crossEntropyLoss gives no gradient to class weights with index targets (PyTorch implements none)', () => {
     const w = tensor([1, 2, 3], { requiresGrad: true });
     const x = x23();
