@@ -144,7 +144,7 @@ export async function run(options: RunOptions): Promise<EnergyMetrics> {
       yTitle: 'answer y',
       valueTitle: 'energy',
       facet: 'loss',
-      columns: 3,
+      columns: 5,
       domain: [0, 3],
       scheme: 'viridis',
       overlay: { rows: truth, title: 'correct answer' },

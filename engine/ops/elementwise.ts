@@ -14,7 +14,7 @@ import { expand } from './shape-ops.js';
 
 type F64 = Float64Array;
 
-export function asTensor(fn: string, x: Operand, arg = 'other'): Tensor {
+function asTensor(fn: string, x: Operand, arg = 'other'): Tensor {
   if (x instanceof Tensor) return x;
   if (typeof x === 'number') return new Tensor(new Float64Array([x]), [], false);
   return fail(fn, `${arg} must be a Tensor or a number, got ${typeof x}`);

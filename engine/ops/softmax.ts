@@ -18,7 +18,7 @@ function layout(fn: string, x: Tensor, dim: number): Lay {
 }
 
 /** Writes log-softmax of each slice of `x` into `y`: y = (x - m) - log Σ exp(x - m). */
-export function logSoftmaxInto(x: Float64Array, y: Float64Array, { outer, r, inner }: Lay): void {
+function logSoftmaxInto(x: Float64Array, y: Float64Array, { outer, r, inner }: Lay): void {
   for (let o = 0; o < outer; o++) {
     for (let j = 0; j < inner; j++) {
       const base = o * r * inner + j;
