@@ -13,6 +13,7 @@ import { minFrames, problemArgs } from './args.js';
 import { logSpaceSample } from './log-space.js';
 import type { AlphaRows, Workspace } from './recursion.js';
 import { MAX_SPREAD, alphaExtended, alphaRows, betaExtendedGrad, extend, workspace } from './recursion.js';
+import type { Stop } from './scaled.js';
 import { alphaScaled, betaScaledGrad } from './scaled.js';
 
 export interface CtcLossOptions extends ReductionOption {
@@ -36,9 +37,9 @@ interface Attrs {
 interface Saved {
   /** −log P per sample before zeroInfinity. */
   raw: Float64Array;
-  /** Per sample, its Tn alpha rows of L + 2 from the fast path; null where it took another. */
+  /** Per sample, the alpha rows of L + 2 the fast path completed; null for a log-space sample. */
   fast: (Float64Array | null)[];
-  /** Per sample, its alpha rows from the exact path; null where it took another. */
+  /** Per sample, the alpha rows of the frames past those, from the exact path; null where there are none. */
   exact: (AlphaRows | null)[];
   /** exp(logProbs − shift) at the classes each sample uses, sample-major [N, T, C] so a sample's frames are contiguous. */
   probs: Float64Array;
@@ -51,10 +52,11 @@ interface Saved {
 let ws: Workspace = workspace(0);
 let seen = new Uint8Array(0);
 /**
- * The fast path's alpha rows for the sample at hand: most of C2-sized samples bail out, so a
- * sample's rows are copied out for the backward pass only once they have held.
+ * The fast path's alpha rows for the sample at hand: a sample's rows are copied out for the
+ * backward pass once it is known how many of them the fast path completed.
  */
 let fastRows = new Float64Array(0);
+const stop: Stop = { frame: 0, logScale: 0 };
 
 function scratch(targets: Targets, C: number, maxRows = 0): Workspace {
   const m = maxTargetLength(targets);
@@ -141,13 +143,19 @@ const CTC = primitive<Attrs, Saved>({
         raw[n] = -logSpaceSample(lp, N, C, n, Tn, L, ws, null, 0);
         continue;
       }
-      const logP = alphaScaled(probs, from, C, Tn, L, ws.ext, ws.skip, fastRows); // [Tn, L + 2]
+      const logP = alphaScaled(probs, from, C, Tn, L, ws.ext, ws.skip, fastRows, stop); // [Tn, L + 2]
       if (logP === logP) {
         raw[n] = -(logP + shift);
         if (a.store) fast[n] = fastRows.slice(0, Tn * (L + 2));
       } else {
-        exact[n] = a.store ? alphaRows(Tn, L) : null; // [Tn, L + 2]
-        raw[n] = -(alphaExtended(probs, from, C, Tn, L, ws, exact[n]) + shift);
+        // A state left the fast path's range at frame stop.frame: the exact path carries on from
+        // the row before it, which both paths then hold.
+        const t0 = stop.frame;
+        if (a.store) {
+          fast[n] = fastRows.slice(0, t0 * (L + 2)); // [t0, L + 2]
+          exact[n] = alphaRows(Tn, L, t0 - 1); // [Tn - t0 + 1, L + 2]
+        }
+        raw[n] = -(alphaExtended(probs, from, C, Tn, L, ws, exact[n], fastRows, t0) + stop.logScale + shift);
       }
     }
     const loss = a.zeroInfinity ? raw.map((v) => (v === Infinity ? 0 : v)) : raw; // [N]
@@ -179,17 +187,17 @@ const CTC = primitive<Attrs, Saved>({
       const L = extend(labels, offsets[n], offsets[n + 1] - offsets[n], a.blank, ws);
       const from = n * T * C;
       const rows = saved.fast[n];
-      let alpha = saved.exact[n];
-      if (rows !== null) {
+      const alpha = saved.exact[n];
+      if (rows === null) logSpaceSample(lp, N, C, n, Tn, L, ws, grad, gn);
+      else if (alpha !== null) betaExtendedGrad(saved.probs, from, C, Tn, L, ws, alpha, gn, grad, n * C, N * C, rows);
+      else {
         const W = L + 2;
-        if (betaScaledGrad(saved.probs, from, C, Tn, L, ws.ext, ws.skip, rows, ws.bm.subarray(0, W), ws.bm.subarray(W, 2 * W), gn, grad, n * C, N * C)) continue;
-        // Beta drifted out of the fast path's range although alpha did not: start the sample over exactly.
-        for (let t = 0; t < Tn; t++) grad.fill(0, (t * N + n) * C, (t * N + n + 1) * C);
-        alpha = alphaRows(Tn, L);
-        alphaExtended(saved.probs, from, C, Tn, L, ws, alpha);
+        const b = ws.fb.subarray(0, W);
+        if (betaScaledGrad(saved.probs, from, C, Tn, L, ws.ext, ws.skip, rows, b, ws.fb.subarray(W, 2 * W), gn, grad, n * C, N * C, stop)) continue;
+        // Beta left the fast path's range although alpha did not: the exact path carries on
+        // below the last frame the fast pass completed.
+        betaExtendedGrad(saved.probs, from, C, Tn, L, ws, null, gn, grad, n * C, N * C, rows, stop.frame, b);
       }
-      if (alpha !== null) betaExtendedGrad(saved.probs, from, C, Tn, L, ws, alpha, gn, grad, n * C, N * C);
-      else logSpaceSample(lp, N, C, n, Tn, L, ws, grad, gn);
     }
     return [{ shape: inputs[0].shape, data: grad }];
   },
@@ -229,9 +237,9 @@ const CTC = primitive<Attrs, Saved>({
  *
  * Numerical notes: the recursion runs over probabilities, each frame exponentiated once after
  * subtracting its maximum, with one scale per frame while every live state stays within 2^900 of
- * it (scaled.ts); a sample where one does not is redone with a power-of-two exponent per state
- * (recursion.ts), so no state underflows however far apart the states drift: stable for any T
- * (tested at T = 10,000 against a log-space reference). A sample whose blank or labels have, in
+ * it (scaled.ts); from the frame where one does not, alpha (or, below it, beta) carries on with a
+ * power-of-two exponent per state (recursion.ts), so no state underflows however far apart the
+ * states drift: stable for any T (tested at T = 10,000 against a log-space reference). A sample whose blank or labels have, in
  * some frame, log-probabilities more than 550 apart, or NaN or +Infinity, is computed in log space. An
  * infeasible sample (inputLength < targetLength + adjacent repeats, see `ctcFeasible`) has loss
  * Infinity and NaN gradient on its frames, or 0 and 0 with `zeroInfinity`. NaN propagates.

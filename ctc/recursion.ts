@@ -13,7 +13,8 @@
  * than 1e308 apart, the small ones flush to zero, and a state that was negligible early can carry
  * the whole probability later (at T = 10,000 the loss came out 48 nats off). So here each state
  * carries its own exponent (this is the exact path: scaled.ts runs one scale per frame first and
- * comes here only for a sample where some state left that scale's range): a value is m · 2^(300 e) with the mantissa m kept in [2^-150, 2^150). Terms
+ * hands a sample over here at the frame where some state left that scale's range): a value is
+ * m · 2^(300 e) with the mantissa m kept in [2^-150, 2^150). Terms
  * are aligned to the largest exponent before adding; a term two or more exponent steps below is
  * under 2^-300 of the sum and dropped. Nothing underflows, nothing needs an exp or a log, and
  * renormalising is an exact multiplication by a power of two. Each frame's log-probabilities are
@@ -29,6 +30,8 @@ const BIG = 2 ** 300;
 const SMALL = 2 ** -300;
 const LO = 2 ** -150;
 const HI = 2 ** 150;
+/** RAISE[k] = 2^(300 k): brings a value in [2^-900, 3] with k = 0..3 steps to spare into [LO, HI). */
+const RAISE = new Float64Array([1, BIG, BIG * BIG, BIG * BIG * BIG]);
 /** Scale of a term 0, 1, or 2+ exponent steps below the largest (2+: under 2^-300 of the sum, dropped). */
 const ALIGN = new Float64Array([1, SMALL, 0]);
 /**
@@ -60,6 +63,8 @@ export interface Workspace {
   readonly be: Int32Array;
   /** One frame's aligned products α β, summed for the normaliser and then reused for the gradient. */
   readonly prod: Float64Array;
+  /** scaled.ts's two beta rows, apart from bm so that a β it hands over survives until loaded. */
+  readonly fb: Float64Array;
 }
 
 export function workspace(maxTargetLength: number): Workspace {
@@ -72,6 +77,7 @@ export function workspace(maxTargetLength: number): Workspace {
     bm: new Float64Array(2 * w),
     be: new Int32Array(2 * w),
     prod: new Float64Array(w),
+    fb: new Float64Array(2 * w),
   };
 }
 
@@ -96,35 +102,61 @@ export function windowEnd(L: number, t: number): number {
   return Math.min(L, 2 * t + 2);
 }
 
-/** Alpha rows for the backward pass: Tn rows of L + 2, mantissas and exponents. */
+/**
+ * Alpha rows for the backward pass, mantissas and exponents: rows of L + 2 for frames
+ * first .. Tn - 1 (the fast path keeps the frames below `first` in its own form).
+ */
 export interface AlphaRows {
   m: Float64Array;
   e: Int32Array;
+  first: number;
 }
 
-export function alphaRows(Tn: number, L: number): AlphaRows {
-  return { m: new Float64Array(Tn * (L + 2)), e: new Int32Array(Tn * (L + 2)) };
+export function alphaRows(Tn: number, L: number, first = 0): AlphaRows {
+  return { m: new Float64Array((Tn - first) * (L + 2)), e: new Int32Array((Tn - first) * (L + 2)), first };
+}
+
+/**
+ * Writes a row of the fast path, src[at + s] for s in [lo, hi), as mantissas and exponents at
+ * m[to + s], e[to + s]. Its values are 0 or in [2^-900, 3], so they are held exactly: scaling by
+ * 2^300 is exact, and its scale is a constant per row, which the caller carries.
+ */
+function fromScaled(src: Float64Array, at: number, m: Float64Array, e: Int32Array, to: number, lo: number, hi: number): void {
+  for (let s = lo; s < hi; s++) {
+    const v = src[at + s];
+    // Branch-free: the exponents of a row are scattered, so a loop of v *= 2^300 mispredicts.
+    const k = +(v < LO) + +(v < LO * SMALL) + +(v < LO * SMALL * SMALL);
+    m[to + s] = v * RAISE[k];
+    e[to + s] = v === 0 ? ZERO_E : BIAS - k;
+  }
 }
 
 /**
  * Runs the alpha recursion for one sample over its exponentiated frames, `probs[from + t·C + c]`
  * (each frame shifted by a constant the caller adds back), and returns log P minus the shifts.
- * With `rows`, every frame's row is kept there for the backward pass; otherwise two rolling rows
- * are used.
+ * With `rows`, the rows of frames rows.first .. Tn - 1 are kept there for the backward pass;
+ * otherwise two rolling rows are used. With `fast`, the rows alphaScaled completed before it
+ * stopped at frame `resume`, the recursion carries on from its row resume - 1 (then rows.first
+ * must be resume - 1) and returns log P minus the shifts and minus that row's log scale.
  */
-export function alphaExtended(probs: Float64Array, from: number, C: number, Tn: number, L: number, ws: Workspace, rows: AlphaRows | null): number {
+export function alphaExtended(probs: Float64Array, from: number, C: number, Tn: number, L: number, ws: Workspace, rows: AlphaRows | null, fast: Float64Array | null = null, resume = 0): number {
   const { ext, skip } = ws;
   const W = L + 2;
   const am = rows ? rows.m : ws.am;
   const ae = rows ? rows.e : ws.ae;
+  const first = rows ? rows.first : 0;
   if (!rows) {
     am.fill(0, 0, 2 * W);
     ae.fill(ZERO_E, 0, 2 * W);
   }
   let cur = 2;
-  for (let t = 0; t < Tn; t++) {
-    cur = (rows ? t : t & 1) * W + 2;
-    const prev = (rows ? t - 1 : (t - 1) & 1) * W + 2;
+  if (fast !== null && resume > 0) {
+    cur = (rows ? resume - 1 - first : (resume - 1) & 1) * W + 2;
+    fromScaled(fast, (resume - 1) * W + 2, am, ae, cur, windowStart(L, Tn, resume - 1), windowEnd(L, resume - 1));
+  }
+  for (let t = resume; t < Tn; t++) {
+    cur = (rows ? t - first : t & 1) * W + 2;
+    const prev = (rows ? t - 1 - first : (t - 1) & 1) * W + 2;
     const p = from + t * C;
     const end = windowEnd(L, t);
     for (let s = windowStart(L, Tn, t); s < end; s++) {
@@ -179,40 +211,55 @@ const PRODUCT_ALIGN = new Float64Array([1, SMALL, SMALL * SMALL, 0]);
  * Runs the beta recursion for one sample backwards from its last frame and, frame by frame,
  * subtracts gn·γ_t(s) from grad[g + t·gStride + l'_s]: the true derivative of gn·(−log P) with
  * respect to that frame's log-probability of l'_s. `probs` and `from` are as for
- * `alphaExtended`, `rows` holds the alpha rows it kept. The sample's P must be positive: then
- * every frame's Σ α β is too, its largest term being held exactly.
+ * `alphaExtended`; the alpha rows are `rows` from frame rows.first on, and below it `fast`, the
+ * rows alphaScaled kept (each frame's alpha may carry its own scale: γ_t is normalised per
+ * frame). With `handover`, β of frame `top` as betaScaledGrad left it, the recursion carries on
+ * below a fast pass that has already added the gradient of frames top .. Tn - 1. The sample's P
+ * must be positive: then every frame's Σ α β is too, its largest term being held exactly.
  */
-export function betaExtendedGrad(probs: Float64Array, from: number, C: number, Tn: number, L: number, ws: Workspace, rows: AlphaRows, gn: number, grad: Float64Array, g: number, gStride: number): void {
+export function betaExtendedGrad(probs: Float64Array, from: number, C: number, Tn: number, L: number, ws: Workspace, rows: AlphaRows | null, gn: number, grad: Float64Array, g: number, gStride: number, fast: Float64Array | null = null, top = Tn - 1, handover: Float64Array | null = null): void {
   const { ext, skip, bm, be, prod } = ws;
   const W = L + 2;
   bm.fill(0, 0, 2 * W);
   be.fill(ZERO_E, 0, 2 * W);
-  const top = ((Tn - 1) & 1) * W;
-  bm[top + L - 1] = 1;
-  be[top + L - 1] = BIAS;
-  if (L >= 2) {
-    bm[top + L - 2] = 1;
-    be[top + L - 2] = BIAS;
+  const b0 = (top & 1) * W;
+  if (handover !== null) fromScaled(handover, 0, bm, be, b0, windowStart(L, Tn, top), windowEnd(L, top));
+  else {
+    bm[b0 + L - 1] = 1;
+    be[b0 + L - 1] = BIAS;
+    if (L >= 2) {
+      bm[b0 + L - 2] = 1;
+      be[b0 + L - 2] = BIAS;
+    }
   }
-  for (let t = Tn - 1; t >= 0; t--) {
-    const a = t * W + 2;
+  const first = rows !== null ? rows.first : Tn;
+  for (let t = top; t >= 0; t--) {
     const b = (t & 1) * W;
     const p = from + t * C;
     const gt = g + t * gStride;
     const start = windowStart(L, Tn, t);
     const end = windowEnd(L, t);
+    let xm = ws.am;
+    let xe = ws.ae;
+    let a = 2;
+    if (rows !== null && t >= first) {
+      xm = rows.m;
+      xe = rows.e;
+      a = (t - first) * W + 2;
+    } else if (fast !== null) fromScaled(fast, t * W + 2, xm, xe, a, start, end);
     let top2 = ZERO_E;
     for (let s = start; s < end; s++) {
-      const d = rows.e[a + s] + be[b + s];
+      const d = xe[a + s] + be[b + s];
       if (d > top2) top2 = d;
     }
     let z = 0;
     for (let s = start; s < end; s++) {
-      const ab = rows.m[a + s] * bm[b + s] * PRODUCT_ALIGN[Math.min(top2 - rows.e[a + s] - be[b + s], 3)];
+      const ab = xm[a + s] * bm[b + s] * PRODUCT_ALIGN[Math.min(top2 - xe[a + s] - be[b + s], 3)];
       prod[s] = ab;
       z += ab;
     }
-    const k = gn / z;
+    // The handed-over frame's gradient is already in grad: k = 0 adds nothing to it.
+    const k = handover !== null && t === top ? 0 : gn / z;
     // Beside the gradient, the row is overwritten by q_t(s) = p_t(l'_s) β_t(s), renormalised,
     // from which β_{t-1}(s) = q_t(s) + q_t(s + 1) + skip(s + 2) q_t(s + 2).
     for (let s = start; s < end; s++) {

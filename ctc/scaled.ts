@@ -1,6 +1,7 @@
 /**
  * The fast path of the CTC recursion: plain doubles, one scale per frame (Rabiner's rescaling),
- * with a bail-out to the per-state-exponent recursion of recursion.ts when it cannot be exact.
+ * handing a sample over to the per-state-exponent recursion of recursion.ts at the frame where it
+ * can no longer be exact.
  *
  * Each frame's row is computed from the previous row divided by that row's sum, so every value
  * lies in [0, 3] and nothing overflows. One scale per frame fails only by underflow: a state
@@ -9,11 +10,12 @@
  * normal keeps full relative precision however small it is next to its neighbours, so the fast
  * path is exact as long as every state that should be nonzero stays at or above LIM = 2^-900.
  * The check costs one comparison per state: a value under LIM is either a true zero (no
- * predecessor, or an impossible emission) or the sign to bail out, and then the caller redoes
- * the sample with per-state exponents. Why 2^-900: stored values ≥ 2^-900 and row sums ≤ 3W
- * keep the factor p · (1 / sum) of the next frame normal (emissions ≥ e^-550 ≈ 2^-793, see
- * MAX_SPREAD), so the only rounding that can lose digits is the final product, which is checked;
- * and a term that underflows inside a sum of at least 2^-900 is under 2^-122 of it.
+ * predecessor, or an impossible emission) or the sign to bail out, and then the caller carries
+ * on from that frame with per-state exponents: every row completed so far is exact, so only the
+ * frames from there on need the slower recursion. Why 2^-900: stored values ≥ 2^-900 and row
+ * sums ≤ 3W keep the factor p · (1 / sum) of the next frame normal (emissions ≥ e^-550 ≈ 2^-793,
+ * see MAX_SPREAD), so the only rounding that can lose digits is the final product, which is
+ * checked; and a term that underflows inside a sum of at least 2^-900 is under 2^-122 of it.
  *
  * Rows have the layout of recursion.ts: alpha rows of L + 2 with two leading pads, states only
  * inside the window [windowStart, windowEnd).
@@ -22,12 +24,21 @@ import { windowEnd, windowStart } from './recursion.js';
 
 const LIM = 2 ** -900;
 
+/** Where a fast pass stopped, for the exact path to carry on from. */
+export interface Stop {
+  /** Alpha: the first frame it could not complete. Beta: the lowest frame whose gradient it added (its β is handed over). */
+  frame: number;
+  /** Alpha: log of the scale of row frame - 1 (its true values are the row times e^logScale). */
+  logScale: number;
+}
+
 /**
  * Runs the alpha recursion over `probs[from + t·C + c]` as alphaExtended does, keeping frame t's
  * row of L + 2 at `rows[t·(L + 2)]`. Returns log P minus the shifts, or NaN when a state fell
- * under LIM and the sample needs the exact path.
+ * under LIM at some frame t, then recording t and the scale of row t - 1 in `stop`: rows
+ * 0 .. t - 1 are exact, and alphaExtended can carry on from them.
  */
-export function alphaScaled(probs: Float64Array, from: number, C: number, Tn: number, L: number, ext: Int32Array, skip: Uint8Array, rows: Float64Array): number {
+export function alphaScaled(probs: Float64Array, from: number, C: number, Tn: number, L: number, ext: Int32Array, skip: Uint8Array, rows: Float64Array, stop?: Stop): number {
   const W = L + 2;
   let cur = 2;
   rows[cur - 2] = 0;
@@ -46,6 +57,7 @@ export function alphaScaled(probs: Float64Array, from: number, C: number, Tn: nu
   let logScale = 0;
   for (let t = 1; t < Tn; t++) {
     if (c === 0) return -Infinity;
+    const prevScale = logScale;
     logScale += Math.log(c);
     const r = 1 / c;
     const prev = cur;
@@ -59,7 +71,13 @@ export function alphaScaled(probs: Float64Array, from: number, C: number, Tn: nu
       const sum = rows[prev + s] + rows[prev + s - 1] + skip[s] * rows[prev + s - 2];
       const e = probs[p + ext[s]];
       const v = sum * (e * r);
-      if (v < LIM && (v !== 0 || (sum !== 0 && e !== 0))) return NaN;
+      if (v < LIM && (v !== 0 || (sum !== 0 && e !== 0))) {
+        if (stop) {
+          stop.frame = t;
+          stop.logScale = prevScale;
+        }
+        return NaN;
+      }
       rows[cur + s] = v;
       c += v;
     }
@@ -69,13 +87,15 @@ export function alphaScaled(probs: Float64Array, from: number, C: number, Tn: nu
 }
 
 /**
- * Runs the beta recursion as betaExtendedGrad does, over the rows `alphaScaled` kept, subtracting gn·γ_t(s) from grad[g + t·gStride + l'_s]. `b` and `q` are scratch
- * rows of at least L + 2. Returns false, having written only to the sample's own frames of
- * `grad`, when a state fell under LIM (or a frame's Σ α β did): the caller clears those frames
- * and redoes the sample with the exact path.
+ * Runs the beta recursion as betaExtendedGrad does, over the rows `alphaScaled` kept, subtracting
+ * gn·γ_t(s) from grad[g + t·gStride + l'_s]. `b` and `q` are scratch rows of at least L + 2.
+ * Returns false when a state fell under LIM (or a frame's Σ α β did), having added the gradient
+ * of frames stop.frame .. Tn - 1 and left β of frame stop.frame in `b`: exact, so that
+ * betaExtendedGrad can carry on below it. The sample's P must be positive.
  */
-export function betaScaledGrad(probs: Float64Array, from: number, C: number, Tn: number, L: number, ext: Int32Array, skip: Uint8Array, rows: Float64Array, b: Float64Array, q: Float64Array, gn: number, grad: Float64Array, g: number, gStride: number): boolean {
+export function betaScaledGrad(probs: Float64Array, from: number, C: number, Tn: number, L: number, ext: Int32Array, skip: Uint8Array, rows: Float64Array, b: Float64Array, q: Float64Array, gn: number, grad: Float64Array, g: number, gStride: number, stop?: Stop): boolean {
   const W = L + 2;
+  const b0 = b;
   b.fill(0, 0, W);
   q.fill(0, 0, W);
   b[L - 1] = 1;
@@ -90,7 +110,9 @@ export function betaScaledGrad(probs: Float64Array, from: number, C: number, Tn:
     cs += b[s];
   }
   for (let t = Tn - 1; t >= 0; t--) {
-    if (z < LIM) return false;
+    // P > 0 makes frame Tn - 1's z at least LIM, so a frame that fails here has a successor,
+    // whose β is still in q.
+    if (z < LIM) return handOver(t + 1, q, b0, W, stop);
     const k = gn / z;
     const r = 1 / cs;
     const a = t * W + 2;
@@ -99,8 +121,7 @@ export function betaScaledGrad(probs: Float64Array, from: number, C: number, Tn:
     const start = windowStart(L, Tn, t);
     const end = windowEnd(L, t);
     // q_t(s) = p_t(l'_s) β_t(s), β renormalised to sum 1, from which
-    // β_{t-1}(s) = q_t(s) + q_t(s + 1) + skip(s + 2) q_t(s + 2). Windows only move up with t,
-    // so the two slots below this window that frame t - 1 reads were never written: still 0.
+    // β_{t-1}(s) = q_t(s) + q_t(s + 1) + skip(s + 2) q_t(s + 2).
     for (let s = start; s < end; s++) {
       const bs = b[s];
       grad[gt + ext[s]] -= k * rows[a + s] * bs;
@@ -111,17 +132,29 @@ export function betaScaledGrad(probs: Float64Array, from: number, C: number, Tn:
     const end1 = windowEnd(L, t - 1);
     z = 0;
     cs = 0;
-    // In place: b[s] is read before it is overwritten, b[s + 1] and b[s + 2] are still frame t's.
+    // β_{t-1} overwrites q in place (q[s + 1], q[s + 2] are read before they are), so that β_t
+    // stays whole in b for a hand-over. The two buffers then swap; windows only move up with t,
+    // so the slots below a window that the next frame reads were never written: still 0.
     for (let s = windowStart(L, Tn, t - 1); s < end1; s++) {
       const sk = skip[s + 2];
       const v = q[s] + q[s + 1] + sk * q[s + 2];
-      if (v < LIM && (v !== 0 || live(b, p, probs, ext, s, sk))) return false;
-      b[s] = v;
+      if (v < LIM && (v !== 0 || live(b, p, probs, ext, s, sk))) return handOver(t, b, b0, W, stop);
+      q[s] = v;
       z += rows[a1 + s] * v;
       cs += v;
     }
+    const swap = b;
+    b = q;
+    q = swap;
   }
   return true;
+}
+
+/** Records the frame the exact path carries on from and leaves its β in the caller's first buffer. */
+function handOver(frame: number, beta: Float64Array, b0: Float64Array, W: number, stop: Stop | undefined): boolean {
+  if (beta !== b0) b0.set(beta.subarray(0, W));
+  if (stop) stop.frame = frame;
+  return false;
 }
 
 /** Whether β_{t-1}(s) is truly positive: some successor has β_t > 0 and a possible emission. */
