@@ -100,7 +100,7 @@ export function perceptronLoss(energies: Energies, targets: Targets, opts?: Redu
  * Parameters: `energies` `[P, K]`, `targets` `[P]`; options `margin = 1` (>= 0), `reduction`.
  * Result: `[]` for `'mean'`/`'sum'`, `[P]` for `'none'`.
  * Equals `marginRankingLoss(Ē, E, 1, { margin })`. Margin (Table 1): m.
- * Numerical notes: `Ē` is one masked min over dim 1 (ties to the lowest index, and so is its
+ * Numerical notes: `Ē` is one `minExcluding` over dim 1 (ties to the lowest index, and so is its
  * gradient) and `E` one gather; max(0, ·) has gradient 0 at the kink.
  * Reference: LeCun et al. (2006), Section 2.2.3.
  *
