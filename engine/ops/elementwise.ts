@@ -268,6 +268,17 @@ function scalarBinary(name: string, kind: ScalarKind): Primitive<void, void> {
       const x = X.data;
       const v = S.data[0];
       const n = g.length;
+      if (kind === 'mul' && needs[0] && needs[1]) {
+        // Both gradients in one sweep over g and x: the common case of a scale parameter.
+        const gx = takeBuffer(n);
+        let acc = 0;
+        for (let i = 0; i < n; i++) {
+          const gi = g[i];
+          gx[i] = gi * v;
+          acc += gi * x[i];
+        }
+        return [{ shape: X.shape, data: gx }, { shape: S.shape, data: Float64Array.of(acc) }];
+      }
       let gx: Float64Array | null = null;
       if (needs[0]) {
         if (kind === 'add' || kind === 'sub') gx = g;
