@@ -309,13 +309,6 @@ function scalarBinary(name: string, kind: ScalarKind): Primitive<void, void> {
   });
 }
 
-const ADD_S = scalarBinary('add', 'add');
-const SUB_S = scalarBinary('sub', 'sub');
-const RSUB_S = scalarBinary('sub', 'rsub');
-const MUL_S = scalarBinary('mul', 'mul');
-const DIV_S = scalarBinary('div', 'div');
-const RDIV_S = scalarBinary('div', 'rdiv');
-
 /** Which operand, if either, is a one-element tensor that the other's shape already covers. */
 function scalarSide(a: Tensor, b: Tensor): 'a' | 'b' | null {
   if (b.size === 1 && a.size !== 1 && b.ndim <= a.ndim) return 'b';
@@ -323,29 +316,23 @@ function scalarSide(a: Tensor, b: Tensor): 'a' | 'b' | null {
   return null;
 }
 
-export function add(a: Tensor, b: Operand): Tensor {
-  const B = asTensor('add', b);
-  const side = scalarSide(a, B);
-  return side === 'b' ? apply(ADD_S, [a, B], undefined) : side === 'a' ? apply(ADD_S, [B, a], undefined) : apply(ADD, [a, B], undefined);
+/** A binary op that takes the scalar rules when one operand is a one-element tensor. */
+function withScalarRules(name: string, general: Primitive<void, BinSaved>, right: ScalarKind, left: ScalarKind) {
+  const tensorOpScalar = scalarBinary(name, right);
+  const scalarOpTensor = scalarBinary(name, left);
+  return (a: Tensor, b: Operand): Tensor => {
+    const B = asTensor(name, b);
+    const side = scalarSide(a, B);
+    if (side === 'b') return apply(tensorOpScalar, [a, B], undefined);
+    if (side === 'a') return apply(scalarOpTensor, [B, a], undefined);
+    return apply(general, [a, B], undefined);
+  };
 }
 
-export function sub(a: Tensor, b: Operand): Tensor {
-  const B = asTensor('sub', b);
-  const side = scalarSide(a, B);
-  return side === 'b' ? apply(SUB_S, [a, B], undefined) : side === 'a' ? apply(RSUB_S, [B, a], undefined) : apply(SUB, [a, B], undefined);
-}
-
-export function mul(a: Tensor, b: Operand): Tensor {
-  const B = asTensor('mul', b);
-  const side = scalarSide(a, B);
-  return side === 'b' ? apply(MUL_S, [a, B], undefined) : side === 'a' ? apply(MUL_S, [B, a], undefined) : apply(MUL, [a, B], undefined);
-}
-
-export function div(a: Tensor, b: Operand): Tensor {
-  const B = asTensor('div', b);
-  const side = scalarSide(a, B);
-  return side === 'b' ? apply(DIV_S, [a, B], undefined) : side === 'a' ? apply(RDIV_S, [B, a], undefined) : apply(DIV, [a, B], undefined);
-}
+export const add = withScalarRules('add', ADD, 'add', 'add');
+export const sub = withScalarRules('sub', SUB, 'sub', 'rsub');
+export const mul = withScalarRules('mul', MUL, 'mul', 'mul');
+export const div = withScalarRules('div', DIV, 'div', 'rdiv');
 
 export const maximum = (a: Tensor, b: Operand): Tensor => apply(MAXIMUM, [a, asTensor('maximum', b)], undefined);
 export const minimum = (a: Tensor, b: Operand): Tensor => apply(MINIMUM, [a, asTensor('minimum', b)], undefined);
