@@ -4,19 +4,10 @@ import { tensor } from '../../engine/create.js';
 import { Tensor } from '../../engine/tensor.js';
 import { xlogy } from '../../losses/kl-xlogy.js';
 import { bceLoss, bceWithLogitsLoss, klDivLoss } from '../../losses/probabilistic.js';
-import { expectClose, expectGradOk, expectThrowsWith, fcParams, loadFixture } from '../helpers/index.js';
+import { expectClose, expectGradOk, expectThrowsWith, fcParams } from '../helpers/index.js';
+import type { Opts, Red } from './pointwise-fixture.js';
+import { REDUCTIONS, arbRed, pointwiseCases, reduceNaive } from './pointwise-fixture.js';
 
-type Nested = number | Nested[];
-type Opts = Record<string, unknown>;
-interface Case {
-  fn: string;
-  name: string;
-  args: Record<string, Nested>;
-  opts: Opts;
-  gradOutput: Nested;
-  loss: Nested;
-  grads: Record<string, Nested>;
-}
 
 const CALLS: Record<string, (x: Tensor, t: Tensor, o: Opts) => Tensor> = {
   bceLoss: (x, t, o) => bceLoss(x, t, o),
@@ -24,22 +15,13 @@ const CALLS: Record<string, (x: Tensor, t: Tensor, o: Opts) => Tensor> = {
   klDivLoss: (x, t, o) => klDivLoss(x, t, o),
 };
 
-const cases = loadFixture<{ cases: Case[] }>('pointwise.json').cases.filter((c) => c.fn in CALLS);
+const cases = pointwiseCases(Object.keys(CALLS));
 
-type Red = 'none' | 'mean' | 'sum';
-const REDUCTIONS: Red[] = ['none', 'mean', 'sum'];
-const arbRed = fc.constantFrom<Red>(...REDUCTIONS);
 
 // ---------------------------------------------------------------------------------------------
 // Naive references: plain loops over number[] straight from the formulas. `w` and `p` are
 // per-element (already broadcast by the test).
 
-function reduceNaive(l: number[], r: Red | 'batchmean', batch = 1): number[] | number {
-  if (r === 'none') return l;
-  let s = 0;
-  for (const v of l) s += v;
-  return r === 'sum' ? s : r === 'batchmean' ? s / batch : s / l.length;
-}
 
 const naive = {
   bce(x: number[], y: number[], w: number[] | null): number[] {

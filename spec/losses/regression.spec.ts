@@ -4,19 +4,10 @@ import { Tensor } from '../../engine/tensor.js';
 import { gaussianNllLoss, huberLoss, l1Loss, mseLoss, poissonNllLoss, smoothL1Loss } from '../../losses/regression.js';
 import { clampMinStraightThrough } from '../../losses/regression-clamp.js';
 import { smoothL1Beta0 } from '../../losses/regression-smooth-l1.js';
-import { arbShape, expectClose, expectGradOk, expectThrowsWith, fcParams, loadFixture } from '../helpers/index.js';
+import { arbShape, expectClose, expectGradOk, expectThrowsWith, fcParams } from '../helpers/index.js';
+import type { Opts } from './pointwise-fixture.js';
+import { REDUCTIONS, arbRed, pointwiseCases, reduceNaive } from './pointwise-fixture.js';
 
-type Nested = number | Nested[];
-type Opts = Record<string, unknown>;
-interface Case {
-  fn: string;
-  name: string;
-  args: Record<string, Nested>;
-  opts: Opts;
-  gradOutput: Nested;
-  loss: Nested;
-  grads: Record<string, Nested>;
-}
 
 const CALLS: Record<string, (a: Record<string, Tensor>, o: Opts) => Tensor> = {
   mseLoss: (a, o) => mseLoss(a.input, a.target, o),
@@ -27,19 +18,12 @@ const CALLS: Record<string, (a: Record<string, Tensor>, o: Opts) => Tensor> = {
   gaussianNllLoss: (a, o) => gaussianNllLoss(a.input, a.target, a.variance, o),
 };
 
-const cases = loadFixture<{ cases: Case[] }>('pointwise.json').cases.filter((c) => c.fn in CALLS);
+const cases = pointwiseCases(Object.keys(CALLS));
 
 // ---------------------------------------------------------------------------------------------
 // Naive references: plain loops over number[], written from the formulas (not from the code).
 
-type Red = 'none' | 'mean' | 'sum';
 
-function reduceNaive(l: number[], r: Red): number[] | number {
-  if (r === 'none') return l;
-  let s = 0;
-  for (const v of l) s += v;
-  return r === 'sum' ? s : s / l.length;
-}
 
 const naive = {
   mse: (x: number[], y: number[]) => x.map((xi, i) => (xi - y[i]) * (xi - y[i])),
@@ -77,8 +61,6 @@ const naive = {
 // ---------------------------------------------------------------------------------------------
 // Generators: shapes with data, and differences kept away from the kinks.
 
-const REDUCTIONS: Red[] = ['none', 'mean', 'sum'];
-const arbRed = fc.constantFrom<Red>(...REDUCTIONS);
 
 /** `n` values in [lo, hi] (fast-check's own doubles, biased towards the ends and 0). */
 const arbValues = (n: number, lo: number, hi: number): fc.Arbitrary<number[]> =>
