@@ -3,8 +3,11 @@ export { Tensor } from './tensor.js';
 export type { Dims, IndexLike, NestedNumbers, Operand } from './tensor.js';
 export { tensor, zeros, ones, full, arange, rand, randn } from './create.js';
 export type { TensorOptions, CreateOptions, RandomOptions } from './create.js';
-export { noGrad, isGradEnabled } from './autograd.js';
-export type { BackwardOptions } from './autograd.js';
+export { noGrad, isGradEnabled, primitive, apply } from './autograd.js';
+export type { BackwardOptions, Primitive, Node } from './autograd.js';
+export type { Shape } from './shape.js';
+export type { TensorLike } from './convert.js';
+export type { Reduction } from './options.js';
 export { gradCheck } from './grad-check.js';
 export type { GradCheckOptions, GradCheckReport, GradCheckFailure } from './grad-check.js';
 export {

@@ -8,7 +8,9 @@ import { flatten } from '../engine/ops/shape-ops.js';
 import type { NestedNumbers } from '../engine/tensor.js';
 import { Tensor } from '../engine/tensor.js';
 
-export type Reduction = 'none' | 'mean' | 'sum';
+import type { Reduction } from '../engine/options.js';
+
+export type { Reduction };
 
 export interface ReductionOption {
   /** `'none'`: the per-element losses; `'mean'` (default): their mean; `'sum'`: their sum. */
