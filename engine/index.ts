@@ -18,5 +18,6 @@ export { sum, mean, max, min, minExcluding, logSumExp, argMax, argMin } from './
 export { reshape, transpose, permute, unsqueeze, squeeze, expand, gather, indexSelect, slice, concat, stack } from './ops/shape-ops.js';
 export { matmul, norm } from './ops/linalg.js';
 export { softmax, logSoftmax } from './ops/softmax.js';
+export { logSigmoid, xlogy, logAddExp } from './ops/special.js';
 export { Rng } from './random.js';
 export * as optim from './optim.js';

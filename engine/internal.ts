@@ -11,6 +11,8 @@ export {
 } from './options.js';
 export type { Field, Schema, Parsed, NumberRule } from './options.js';
 export { reduce } from './reduction.js';
+export { clampMinStraightThrough } from './ops/special.js';
+export * as numerics from './numerics.js';
 export { takeBuffer } from './autograd.js';
 export type { BackwardCtx, Forward, Grad, DenseGrad, SparseGrad } from './autograd.js';
 export { broadcastData, broadcastShapes, canBroadcastTo, normDim, sameShape, sizeOf, stridesOf } from './shape.js';

@@ -9,6 +9,7 @@ import type { Shape } from '../shape.js';
 import { normDim, reducedShape, sizeOf } from '../shape.js';
 import type { Dims, IndexLike } from '../tensor.js';
 import { Tensor } from '../tensor.js';
+import { pairwiseRowScratch, pairwiseRowSum, pairwiseSum } from '../numerics.js';
 import { mul } from './elementwise.js';
 import { permute, toIndex } from './shape-ops.js';
 
@@ -46,20 +47,10 @@ const SUM = primitive<Layout, void>({
     const x = a.data;
     const y = new Float64Array(outer * inner);
     if (inner === 1) {
-      for (let o = 0; o < outer; o++) {
-        let s = 0;
-        const base = o * r;
-        for (let k = 0; k < r; k++) s += x[base + k];
-        y[o] = s;
-      }
+      for (let o = 0; o < outer; o++) y[o] = pairwiseSum(x, o * r, r);
     } else {
-      for (let o = 0; o < outer; o++) {
-        for (let k = 0; k < r; k++) {
-          const src = (o * r + k) * inner;
-          const dst = o * inner;
-          for (let j = 0; j < inner; j++) y[dst + j] += x[src + j];
-        }
-      }
+      const scratch = new Float64Array(pairwiseRowScratch(r, inner));
+      for (let o = 0; o < outer; o++) pairwiseRowSum(x, o * r * inner, r, inner, y, o * inner, scratch);
     }
     return { data: y, shape: lay.shape, saved: undefined };
   },

@@ -1,0 +1,107 @@
+/**
+ * Elementwise functions that losses are built from and that need their own rule for exactness:
+ * an exact log-sigmoid, `x log y` with `0 log y = 0`, `log(e^a + e^b)`, and a clamp whose gradient
+ * is the identity. Each is one primitive, so every loss that uses one computes the same numbers.
+ */
+import { apply, primitive, takeBuffer } from '../autograd.js';
+import { broadcastData, broadcastShapes, sameShape } from '../shape.js';
+import type { Shape } from '../shape.js';
+import { logAddExp as logAddExpScalar, sigmoidExact, softplusExact } from '../numerics.js';
+import type { Tensor } from '../tensor.js';
+
+type F64 = Float64Array;
+
+/** Both operands at their broadcast shape. */
+function broadcastPair(name: string, A: Tensor, B: Tensor): { shape: Shape; a: F64; b: F64 } {
+  if (sameShape(A.shape, B.shape)) return { shape: A.shape, a: A.data, b: B.data };
+  const shape = broadcastShapes(name, A.shape, B.shape);
+  return { shape, a: broadcastData(A.data, A.shape, shape), b: broadcastData(B.data, B.shape, shape) };
+}
+
+// log σ(x) = -softplus(-x), computed exactly for every x: no overflow for large |x| and no
+// cancellation near 0. Its derivative is σ(-x) = 1 - σ(x).
+export const LOG_SIGMOID = primitive<void, F64>({
+  name: 'logSigmoid',
+  forward([a]) {
+    const x = a.data;
+    const y = takeBuffer(x.length);
+    for (let i = 0; i < x.length; i++) y[i] = -softplusExact(-x[i]);
+    return { data: y, shape: a.shape, saved: x };
+  },
+  backward(g, { saved: x, inputs }) {
+    const gx = takeBuffer(g.length);
+    for (let i = 0; i < g.length; i++) gx[i] = g[i] * sigmoidExact(-x[i]);
+    return [{ shape: inputs[0].shape, data: gx }];
+  },
+});
+
+interface PairSaved { a: F64; b: F64; shape: Shape }
+
+// d/dx = log y where x != 0, else 0 (NaN where y is NaN); d/dy = x / y.
+// NOTE: as torch.xlogy, d/dy at x = y = 0 is 0 / 0 = NaN. So KL's gradient with respect to a
+// zero target is NaN, exactly PyTorch's value (the input gradient there is a finite 0).
+export const XLOGY = primitive<void, PairSaved>({
+  name: 'xlogy',
+  forward([A, B]) {
+    const { shape, a: x, b: y } = broadcastPair('xlogy', A, B);
+    const out = takeBuffer(x.length);
+    for (let i = 0; i < out.length; i++) {
+      const yi = y[i];
+      out[i] = yi !== yi ? NaN : x[i] === 0 ? 0 : x[i] * Math.log(yi);
+    }
+    return { data: out, shape, saved: { a: x, b: y, shape } };
+  },
+  backward(g, { saved: { a: x, b: y, shape }, needs }) {
+    const gx = needs[0] ? takeBuffer(g.length) : null;
+    const gy = needs[1] ? takeBuffer(g.length) : null;
+    for (let i = 0; i < g.length; i++) {
+      const yi = y[i];
+      if (gx) gx[i] = yi !== yi ? NaN : x[i] === 0 ? 0 : g[i] * Math.log(yi);
+      if (gy) gy[i] = (g[i] * x[i]) / yi;
+    }
+    return [gx && { shape, data: gx }, gy && { shape, data: gy }];
+  },
+});
+
+// d/da = e^(a - y), d/db = e^(b - y) with y the result; where both are -Infinity, y is
+// -Infinity and the gradient is split evenly (the limit along a = b), as torch.logaddexp.
+export const LOG_ADD_EXP = primitive<void, PairSaved>({
+  name: 'logAddExp',
+  forward([A, B]) {
+    const { shape, a, b } = broadcastPair('logAddExp', A, B);
+    const y = takeBuffer(a.length);
+    for (let i = 0; i < y.length; i++) y[i] = logAddExpScalar(a[i], b[i]);
+    return { data: y, shape, saved: { a, b, shape } };
+  },
+  backward(g, { saved: { a, b, shape }, needs, out }) {
+    const y = out.data;
+    const ga = needs[0] ? takeBuffer(g.length) : null;
+    const gb = needs[1] ? takeBuffer(g.length) : null;
+    for (let i = 0; i < g.length; i++) {
+      const both = a[i] === -Infinity && b[i] === -Infinity;
+      if (ga) ga[i] = both ? 0.5 * g[i] : g[i] * Math.exp(a[i] - y[i]);
+      if (gb) gb[i] = both ? 0.5 * g[i] : g[i] * Math.exp(b[i] - y[i]);
+    }
+    return [ga && { shape, data: ga }, gb && { shape, data: gb }];
+  },
+});
+
+// NOTE: the gradient is the identity everywhere, also where the value was raised to `min`: the
+// straight-through estimator that PyTorch's Gaussian NLL applies to its clamped variance.
+export const CLAMP_MIN_STRAIGHT_THROUGH = primitive<number, void>({
+  name: 'clampMinStraightThrough',
+  forward([a], min) {
+    const x = a.data;
+    const out = takeBuffer(x.length);
+    for (let i = 0; i < x.length; i++) out[i] = x[i] < min ? min : x[i];
+    return { data: out, shape: a.shape, saved: undefined };
+  },
+  backward(g, { inputs }) {
+    return [{ shape: inputs[0].shape, data: g }];
+  },
+});
+
+export const logSigmoid = (x: Tensor): Tensor => apply(LOG_SIGMOID, [x], undefined);
+export const xlogy = (x: Tensor, y: Tensor): Tensor => apply(XLOGY, [x, y], undefined);
+export const logAddExp = (a: Tensor, b: Tensor): Tensor => apply(LOG_ADD_EXP, [a, b], undefined);
+export const clampMinStraightThrough = (x: Tensor, min: number): Tensor => apply(CLAMP_MIN_STRAIGHT_THROUGH, [x], min);
