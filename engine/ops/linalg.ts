@@ -1,5 +1,6 @@
-/** Matrix products (a cache-blocked kernel with batch broadcasting) and vector norms. */
+/** Matrix products (register-blocked kernels in engine/kernels/gemm.ts, batch broadcasting) and vector norms. */
 import { apply, primitive } from '../autograd.js';
+import { gemmBatched } from '../kernels/gemm.js';
 import { fail, fmtShape } from '../errors.js';
 import type { Shape } from '../shape.js';
 import { broadcastIndex, broadcastShapes } from '../shape.js';
@@ -9,83 +10,6 @@ import type { Layout } from './reduce.js';
 import { reductionPlan } from './reduce.js';
 import { squeeze, unsqueeze } from './shape-ops.js';
 
-type F64 = Float64Array;
-
-const KB = 128;
-const JB = 512;
-
-/**
- * C[M,N] += A[M,K] B[K,N], blocked over k and j so a panel of B stays in cache across rows of A.
- * No kernel skips zeros of A: 0 · NaN and 0 · Infinity must give NaN, as in PyTorch.
- */
-function gemmNN(a: F64, ao: number, b: F64, bo: number, c: F64, co: number, M: number, K: number, N: number): void {
-  for (let j0 = 0; j0 < N; j0 += JB) {
-    const j1 = Math.min(N, j0 + JB);
-    for (let k0 = 0; k0 < K; k0 += KB) {
-      const k1 = Math.min(K, k0 + KB);
-      for (let i = 0; i < M; i++) {
-        const ci = co + i * N;
-        const ai = ao + i * K;
-        let k = k0;
-        // Four rows of B per sweep of C's row: a quarter of the loads and stores of C.
-        for (; k + 3 < k1; k += 4) {
-          const a0 = a[ai + k], a1 = a[ai + k + 1], a2 = a[ai + k + 2], a3 = a[ai + k + 3];
-          const b0 = bo + k * N, b1 = b0 + N, b2 = b1 + N, b3 = b2 + N;
-          for (let j = j0; j < j1; j++) c[ci + j] += a0 * b[b0 + j] + a1 * b[b1 + j] + a2 * b[b2 + j] + a3 * b[b3 + j];
-        }
-        for (; k < k1; k++) {
-          const av = a[ai + k];
-          const bk = bo + k * N;
-          for (let j = j0; j < j1; j++) c[ci + j] += av * b[bk + j];
-        }
-      }
-    }
-  }
-}
-
-/** C[M,N] += A[M,K] B[N,K]^T: dot products of contiguous rows, four columns of C at a time. */
-function gemmNT(a: F64, ao: number, b: F64, bo: number, c: F64, co: number, M: number, K: number, N: number): void {
-  for (let i = 0; i < M; i++) {
-    const ai = ao + i * K;
-    const ci = co + i * N;
-    let j = 0;
-    for (; j + 3 < N; j += 4) {
-      const b0 = bo + j * K, b1 = b0 + K, b2 = b1 + K, b3 = b2 + K;
-      let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
-      for (let k = 0; k < K; k++) {
-        const av = a[ai + k];
-        s0 += av * b[b0 + k];
-        s1 += av * b[b1 + k];
-        s2 += av * b[b2 + k];
-        s3 += av * b[b3 + k];
-      }
-      c[ci + j] += s0;
-      c[ci + j + 1] += s1;
-      c[ci + j + 2] += s2;
-      c[ci + j + 3] += s3;
-    }
-    for (; j < N; j++) {
-      const bj = bo + j * K;
-      let s = 0;
-      for (let k = 0; k < K; k++) s += a[ai + k] * b[bj + k];
-      c[ci + j] += s;
-    }
-  }
-}
-
-/** C[M,N] += A[K,M]^T B[K,N]: rank-one updates by rows of B, so every inner loop is contiguous. */
-function gemmTN(a: F64, ao: number, b: F64, bo: number, c: F64, co: number, M: number, K: number, N: number): void {
-  for (let k = 0; k < K; k++) {
-    const ak = ao + k * M;
-    const bk = bo + k * N;
-    for (let i = 0; i < M; i++) {
-      const av = a[ak + i];
-      const ci = co + i * N;
-      for (let j = 0; j < N; j++) c[ci + j] += av * b[bk + j];
-    }
-  }
-}
-
 interface MatmulAttrs { batch: Shape; M: number; K: number; N: number; ia: Int32Array; ib: Int32Array }
 
 const MATMUL = primitive<MatmulAttrs, void>({
@@ -93,7 +17,7 @@ const MATMUL = primitive<MatmulAttrs, void>({
   forward([A, B], { batch, M, K, N, ia, ib }) {
     const nb = ia.length;
     const c = new Float64Array(nb * M * N);
-    for (let t = 0; t < nb; t++) gemmNN(A.data, ia[t] * M * K, B.data, ib[t] * K * N, c, t * M * N, M, K, N);
+    gemmBatched('nn', nb, A.data, ia, B.data, ib, c, M, K, N);
     return { data: c, shape: [...batch, M, N], saved: undefined };
   },
   backward(g, { attrs: { batch, M, K, N, ia, ib }, inputs: [A, B], needs }) {
@@ -102,11 +26,11 @@ const MATMUL = primitive<MatmulAttrs, void>({
     let gb: Float64Array | null = null;
     if (needs[0]) {
       ga = new Float64Array(nb * M * K);
-      for (let t = 0; t < nb; t++) gemmNT(g, t * M * N, B.data, ib[t] * K * N, ga, t * M * K, M, N, K);
+      gemmBatched('nt', nb, g, null, B.data, ib, ga, M, N, K);
     }
     if (needs[1]) {
       gb = new Float64Array(nb * K * N);
-      for (let t = 0; t < nb; t++) gemmTN(A.data, ia[t] * M * K, g, t * M * N, gb, t * K * N, K, M, N);
+      gemmBatched('tn', nb, A.data, ia, g, null, gb, K, M, N);
     }
     return [ga && { shape: [...batch, M, K], data: ga }, gb && { shape: [...batch, K, N], data: gb }];
   },
