@@ -1,0 +1,59 @@
+/**
+ * The companion site in headless Chromium: each page loads without console errors, every chart
+ * draws, works at phone width, and one interaction per page changes what the page shows exactly
+ * as lossgrad, run here in Node, says it must.
+ */
+import type { Server } from 'node:http';
+import type { Browser } from 'playwright-core';
+import { bceLoss, bceWithLogitsLoss, huberLoss, sigmoid, tensor } from '../../index.js';
+import { launchBrowser } from '../helpers/browser.js';
+import { buildSite, chartCounts, openPage, screenshot, serve, valueOf } from './harness.js';
+
+let browser: Browser;
+let server: Server;
+let base: string;
+
+beforeAll(async () => {
+  const dist = buildSite();
+  ({ server, base } = await serve(dist));
+  browser = await launchBrowser();
+}, 60000);
+
+afterAll(async () => {
+  await browser?.close();
+  await new Promise((resolve) => server?.close(resolve));
+});
+
+async function openChecked(file: string, width = 1000) {
+  const opened = await openPage(browser, base + file, width);
+  const { charts, drawn } = await chartCounts(opened.page);
+  expect(drawn).toBe(charts);
+  return opened;
+}
+
+describe('companion site', () => {
+  it('home page links every lecture page', async () => {
+    const { page, errors } = await openChecked('index.html');
+    const links = await Promise.all((await page.locator('main a').all()).map((a) => a.getAttribute('href')));
+    expect(links).toEqual(['losses.html', 'triplet.html', 'cosine.html', 'ctc.html', 'ebm.html', 'offending.html', 'margins.html']);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('losses: a slider moves the loss shown to the value lossgrad gives', async () => {
+    const { page, errors } = await openChecked('losses.html');
+    expect(await chartCounts(page)).toEqual({ charts: 6, drawn: 6 });
+    await page.selectOption('#loss-pick', 'huberLoss');
+    await page.fill('#opt-delta', '0.4');
+    await page.fill('#x', '1.5');
+    const x = Number(await page.inputValue('#x'));
+    const expected = huberLoss(tensor([x, 0]), tensor([0.5, 1]), { delta: 0.4 }).item();
+    expect(Number(await valueOf(page, 'loss-value'))).toBe(expected);
+    // The stability read-outs at z = 40, target 0: the composed route is clamped, the fused one exact.
+    expect(Number(await valueOf(page, 'bce-composed-40'))).toBe(bceLoss(sigmoid(tensor([40])), tensor([0])).item());
+    expect(Number(await valueOf(page, 'bce-logits-40'))).toBe(bceWithLogitsLoss(tensor([40]), tensor([0])).item());
+    await screenshot(page, 'losses');
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+});
