@@ -1,9 +1,8 @@
 /** Viterbi forced alignment of a target to the frames. */
-import { fail } from '../engine/errors.js';
-import type { Tensor } from '../engine/tensor.js';
-import { checkOpts } from '../losses/common.js';
+import type { Tensor } from '../engine/index.js';
+import { fail, parseOptions } from '../engine/internal.js';
 import type { IndexInput, LengthsInput } from './args.js';
-import { minFrames, problemArgs } from './args.js';
+import { blankOption, minFrames, problemArgs } from './args.js';
 import { extend, workspace } from './recursion.js';
 
 export interface CtcAlignOptions {
@@ -43,7 +42,7 @@ export interface CtcAlignOptions {
  */
 export function ctcAlign(logProbs: Tensor, targets: IndexInput, inputLengths: LengthsInput, targetLengths: LengthsInput, opts: CtcAlignOptions = {}): number[][] {
   const fn = 'ctcAlign';
-  const o = checkOpts(fn, opts, ['blank']);
+  const o = parseOptions(fn, opts, { blank: blankOption });
   const p = problemArgs(fn, logProbs, targets, inputLengths, targetLengths, o.blank);
   const { N, C } = p.dims;
   const { labels, offsets } = p.targets;

@@ -2,9 +2,8 @@
  * Argument reading shared by every CTC function. Everything is validated here, before any
  * recursion runs, so a call that throws leaves its inputs and their gradients untouched.
  */
-import { describe, fail, fmtShape } from '../engine/errors.js';
-import type { IndexLike, Tensor } from '../engine/tensor.js';
-import { toTensor } from '../losses/common.js';
+import type { IndexLike, Tensor } from '../engine/index.js';
+import { describe, fail, fmtShape, number, toTensor } from '../engine/internal.js';
 
 /** Index-valued arguments: a Tensor or (nested) number arrays. */
 export type IndexInput = IndexLike;
@@ -32,11 +31,11 @@ export function logProbsArg(fn: string, x: unknown): { lp: Tensor; dims: Dims } 
   return fail(fn, `logProbs must have shape [T, N, C] or [T, C], got shape ${fmtShape(lp.shape)}`);
 }
 
-export function blankArg(fn: string, blank: unknown, C: number): number {
-  const b = blank ?? 0;
-  if (typeof b !== 'number' || !Number.isInteger(b) || b < 0 || b >= C) {
-    fail(fn, `blank must be an integer in [0, ${C}) (C = ${C} classes), got ${describe(b)}`);
-  }
+/** The `blank` option of every CTC function: a number here, checked against C once logProbs is read. */
+export const blankOption = number({ default: 0 });
+
+export function blankArg(fn: string, b: number, C: number): number {
+  if (!Number.isInteger(b) || b < 0 || b >= C) fail(fn, `blank must be an integer in [0, ${C}) (C = ${C} classes), got ${describe(b)}`);
   return b;
 }
 
@@ -132,7 +131,7 @@ export interface Problem {
   targetLengths: Int32Array;
 }
 
-export function problemArgs(fn: string, logProbs: unknown, targets: unknown, inputLengths: unknown, targetLengths: unknown, blank: unknown): Problem {
+export function problemArgs(fn: string, logProbs: unknown, targets: unknown, inputLengths: unknown, targetLengths: unknown, blank: number): Problem {
   const { lp, dims } = logProbsArg(fn, logProbs);
   const b = blankArg(fn, blank, dims.C);
   const il = lengthsArg(fn, 'inputLengths', inputLengths, dims.N, dims.batched, dims.T, `the number of frames T = ${dims.T}`);

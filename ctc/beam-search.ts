@@ -1,8 +1,8 @@
 /** CTC prefix beam search in log space. */
-import { describe, fail } from '../engine/errors.js';
-import type { Tensor } from '../engine/tensor.js';
-import { checkOpts } from '../losses/common.js';
+import type { Tensor } from '../engine/index.js';
+import { fail, number, numerics, optionalNumber, parseOptions } from '../engine/internal.js';
 import type { LengthsInput } from './args.js';
+import { blankOption } from './args.js';
 import { decoderArgs } from './greedy.js';
 
 export interface CtcBeamSearchOptions {
@@ -31,24 +31,15 @@ interface Beam {
   pnb: number;
 }
 
-function logAdd(a: number, b: number): number {
-  if (a === -Infinity) return b;
-  if (b === -Infinity) return a;
-  const m = a > b ? a : b;
-  return m + Math.log1p(Math.exp(-Math.abs(a - b)));
-}
+const { logAddExp } = numerics;
 
-const total = (b: Beam): number => logAdd(b.pb, b.pnb);
+const total = (b: Beam): number => logAddExp(b.pb, b.pnb);
 
-function positiveInt(fn: string, arg: string, v: unknown, dflt: number): number {
-  const x = v ?? dflt;
-  if (typeof x !== 'number' || !Number.isInteger(x) || x < 1) fail(fn, `${arg} must be a positive integer, got ${describe(x)}`);
-  return x;
-}
+const searchOptions = { beamWidth: number({ default: 10, integer: true, min: 1 }), blank: blankOption };
 
-function search(fn: string, logProbs: unknown, inputLengths: unknown, o: CtcBeamSearchDetailedOptions, topK: number | undefined): CtcHypothesis[][] {
-  const beamWidth = positiveInt(fn, 'beamWidth', o.beamWidth, 10);
-  const k = positiveInt(fn, 'topK', topK, beamWidth);
+function search(fn: string, logProbs: unknown, inputLengths: unknown, o: { beamWidth: number; blank: number; topK?: number }): CtcHypothesis[][] {
+  const { beamWidth } = o;
+  const k = o.topK ?? beamWidth;
   if (k > beamWidth) fail(fn, `topK must be at most beamWidth = ${beamWidth}, got ${k}`);
   const { lp, N, C, lengths, blank } = decoderArgs(fn, logProbs, inputLengths, o.blank);
   const out: CtcHypothesis[][] = [];
@@ -70,7 +61,7 @@ function search(fn: string, logProbs: unknown, inputLengths: unknown, o: CtcBeam
       for (const beam of beams) {
         const all = total(beam);
         const stay = entry(beam.labels);
-        stay.pb = logAdd(stay.pb, all + lp[base + blank]);
+        stay.pb = logAddExp(stay.pb, all + lp[base + blank]);
         const last = beam.labels.length > 0 ? beam.labels[beam.labels.length - 1] : -1;
         for (let c = 0; c < C; c++) {
           if (c === blank) continue;
@@ -78,10 +69,10 @@ function search(fn: string, logProbs: unknown, inputLengths: unknown, o: CtcBeam
           const grown = entry([...beam.labels, c]);
           if (c === last) {
             // A repeated label extends the prefix only after a blank; otherwise it merges into the last label.
-            grown.pnb = logAdd(grown.pnb, beam.pb + p);
-            stay.pnb = logAdd(stay.pnb, beam.pnb + p);
+            grown.pnb = logAddExp(grown.pnb, beam.pb + p);
+            stay.pnb = logAddExp(stay.pnb, beam.pnb + p);
           } else {
-            grown.pnb = logAdd(grown.pnb, all + p);
+            grown.pnb = logAddExp(grown.pnb, all + p);
           }
         }
       }
@@ -120,8 +111,8 @@ function search(fn: string, logProbs: unknown, inputLengths: unknown, o: CtcBeam
  * ctcBeamSearch(lp, 3, { beamWidth: 4 }); // => [[1]]
  */
 export function ctcBeamSearch(logProbs: Tensor, inputLengths?: LengthsInput, opts: CtcBeamSearchOptions = {}): number[][] {
-  const o = checkOpts('ctcBeamSearch', opts, ['beamWidth', 'blank']);
-  return search('ctcBeamSearch', logProbs, inputLengths, o, 1).map((h) => h[0].labels);
+  const o = parseOptions('ctcBeamSearch', opts, searchOptions);
+  return search('ctcBeamSearch', logProbs, inputLengths, { ...o, topK: 1 }).map((h) => h[0].labels);
 }
 
 /**
@@ -142,6 +133,6 @@ export function ctcBeamSearch(logProbs: Tensor, inputLengths?: LengthsInput, opt
  * best.logProb; // => -0.4592887
  */
 export function ctcBeamSearchDetailed(logProbs: Tensor, inputLengths?: LengthsInput, opts: CtcBeamSearchDetailedOptions = {}): CtcHypothesis[][] {
-  const o = checkOpts('ctcBeamSearchDetailed', opts, ['beamWidth', 'blank', 'topK']);
-  return search('ctcBeamSearchDetailed', logProbs, inputLengths, o, o.topK);
+  const o = parseOptions('ctcBeamSearchDetailed', opts, { ...searchOptions, topK: optionalNumber({ integer: true, min: 1 }) });
+  return search('ctcBeamSearchDetailed', logProbs, inputLengths, o);
 }

@@ -3,20 +3,20 @@
  * beta recursion. Fused because composing the recursion from elementwise ops would record
  * T·L nodes per sample and run the backward pass through all of them.
  */
-import { apply, isGradEnabled, primitive } from '../engine/autograd.js';
-import { describe, fail } from '../engine/errors.js';
-import type { Tensor } from '../engine/tensor.js';
-import type { Reduction, ReductionOption } from '../losses/common.js';
-import { checkOpts, checkReduction } from '../losses/common.js';
+import type { Reduction, Tensor } from '../engine/index.js';
+import { apply, isGradEnabled, primitive } from '../engine/index.js';
+import { boolean, parseOptions, reduction } from '../engine/internal.js';
 import type { Dims, IndexInput, LengthsInput, Targets } from './args.js';
-import { minFrames, problemArgs } from './args.js';
+import { blankOption, minFrames, problemArgs } from './args.js';
 import { logSpaceSample } from './log-space.js';
 import type { AlphaRows, Workspace } from './recursion.js';
 import { MAX_SPREAD, alphaExtended, alphaRows, betaExtendedGrad, extend, workspace } from './recursion.js';
 import type { Stop } from './scaled.js';
 import { alphaScaled, betaScaledGrad } from './scaled.js';
 
-export interface CtcLossOptions extends ReductionOption {
+export interface CtcLossOptions {
+  /** `'none'`: the per-sample losses; `'mean'` (default): each over its target length, averaged; `'sum'`: their sum. */
+  reduction?: Reduction;
   /** Index of the blank class (default 0). */
   blank?: number;
   /** Replace an infinite loss (an infeasible or impossible target) and its gradient by 0 (default false). */
@@ -262,18 +262,15 @@ export function ctcLoss(
   opts: CtcLossOptions = {},
 ): Tensor {
   const fn = 'ctcLoss';
-  const o = checkOpts(fn, opts, ['blank', 'reduction', 'zeroInfinity']);
-  const reduction = checkReduction(fn, o.reduction);
-  const zeroInfinity = o.zeroInfinity ?? false;
-  if (typeof zeroInfinity !== 'boolean') fail(fn, `zeroInfinity must be a boolean, got ${describe(zeroInfinity)}`);
+  const o = parseOptions(fn, opts, { blank: blankOption, reduction: reduction(), zeroInfinity: boolean(false) });
   const p = problemArgs(fn, logProbs, targets, inputLengths, targetLengths, o.blank);
   const attrs: Attrs = {
     dims: p.dims,
     blank: p.blank,
     targets: p.targets,
     inputLengths: p.inputLengths,
-    reduction,
-    zeroInfinity,
+    reduction: o.reduction,
+    zeroInfinity: o.zeroInfinity,
     store: isGradEnabled() && p.lp.requiresGrad,
   };
   return apply(CTC, [p.lp], attrs);

@@ -1,7 +1,7 @@
 /** Which samples a CTC loss can score at all. */
 import type { IndexInput, LengthsInput } from './args.js';
 import { lengthsArg, minFrames, targetsArg } from './args.js';
-import { describe, fail } from '../engine/errors.js';
+import { describe, fail } from '../engine/internal.js';
 
 export interface CtcFeasibility {
   /** Frames the target needs: its length plus one blank per pair of equal adjacent labels. */

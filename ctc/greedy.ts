@@ -1,8 +1,8 @@
 /** Best-path (greedy) CTC decoding. */
-import { checkOpts } from '../losses/common.js';
-import type { Tensor } from '../engine/tensor.js';
+import type { Tensor } from '../engine/index.js';
+import { parseOptions } from '../engine/internal.js';
 import type { LengthsInput } from './args.js';
-import { blankArg, lengthsArg, logProbsArg } from './args.js';
+import { blankArg, blankOption, lengthsArg, logProbsArg } from './args.js';
 
 export interface CtcDecodeOptions {
   /** Index of the blank class (default 0). */
@@ -10,7 +10,7 @@ export interface CtcDecodeOptions {
 }
 
 /** Reads the decoders' shared arguments; `inputLengths` may be omitted (every sample uses all T frames). */
-export function decoderArgs(fn: string, logProbs: unknown, inputLengths: unknown, blank: unknown): { lp: Float64Array; T: number; N: number; C: number; lengths: Int32Array; blank: number } {
+export function decoderArgs(fn: string, logProbs: unknown, inputLengths: unknown, blank: number): { lp: Float64Array; T: number; N: number; C: number; lengths: Int32Array; blank: number } {
   const { lp, dims } = logProbsArg(fn, logProbs);
   const b = blankArg(fn, blank, dims.C);
   const lengths = inputLengths === undefined
@@ -46,7 +46,7 @@ export function decoderArgs(fn: string, logProbs: unknown, inputLengths: unknown
  */
 export function ctcGreedyDecode(logProbs: Tensor, inputLengths?: LengthsInput, opts: CtcDecodeOptions = {}): number[][] {
   const fn = 'ctcGreedyDecode';
-  const o = checkOpts(fn, opts, ['blank']);
+  const o = parseOptions(fn, opts, { blank: blankOption });
   const { lp, N, C, lengths, blank } = decoderArgs(fn, logProbs, inputLengths, o.blank);
   const out: number[][] = [];
   for (let n = 0; n < N; n++) {

@@ -1,7 +1,7 @@
 /** ctcLoss argument checking: each bad input throws `ctcLoss: …` naming the argument, what was expected and what was given. */
 import { ctcLoss } from '../../ctc/index.js';
-import { tensor } from '../../engine/create.js';
-import type { Tensor } from '../../engine/tensor.js';
+import type { Tensor } from '../../engine/index.js';
+import { tensor } from '../../engine/index.js';
 import { expectThrowsWith } from '../helpers/index.js';
 
 const lp = (): Tensor => tensor([[[-1, -0.5, -2], [-0.3, -1, -2]], [[-0.2, -1, -3], [-1, -1, -1]], [[-1, -2, -0.4], [-0.5, -0.9, -3]]], { requiresGrad: true }); // [T=3, N=2, C=3]

@@ -5,9 +5,8 @@
  * logProbs, but both agree once composed with logSoftmax.
  */
 import { ctcLoss } from '../../ctc/index.js';
-import type { Reduction } from '../../losses/common.js';
-import { Tensor } from '../../engine/tensor.js';
-import { tensor } from '../../engine/create.js';
+import type { Reduction } from '../../engine/index.js';
+import { Tensor, tensor } from '../../engine/index.js';
 import { expectClose, loadFixture } from '../helpers/index.js';
 
 interface Case {

@@ -5,9 +5,7 @@
  */
 import fc from 'fast-check';
 import { ctcLoss } from '../../ctc/index.js';
-import { tensor } from '../../engine/create.js';
-import { Tensor } from '../../engine/tensor.js';
-import { Rng } from '../../engine/random.js';
+import { Rng, Tensor, tensor } from '../../engine/index.js';
 import { expectClose, expectGradOk, fcParams } from '../helpers/index.js';
 import { arbProblem, minFramesOf, padTargets } from './arbitraries.js';
 import { bruteForceLoss, bruteForceLossLog, logSpaceGrad, logSpaceLoss } from './reference.js';

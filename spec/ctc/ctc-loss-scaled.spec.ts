@@ -6,9 +6,7 @@
 import { ctcLoss } from '../../ctc/index.js';
 import { alphaExtended, alphaRows, betaExtendedGrad, extend, workspace } from '../../ctc/recursion.js';
 import { alphaScaled, betaScaledGrad } from '../../ctc/scaled.js';
-import { tensor } from '../../engine/create.js';
-import { Rng } from '../../engine/random.js';
-import { Tensor } from '../../engine/tensor.js';
+import { Rng, Tensor, tensor } from '../../engine/index.js';
 import { expectClose } from '../helpers/index.js';
 import { logSpaceGrad, logSpaceLoss } from './reference.js';
 

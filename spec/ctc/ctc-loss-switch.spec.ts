@@ -8,9 +8,7 @@ import type { Workspace } from '../../ctc/recursion.js';
 import { alphaExtended, alphaRows, betaExtendedGrad, extend, workspace } from '../../ctc/recursion.js';
 import type { Stop } from '../../ctc/scaled.js';
 import { alphaScaled, betaScaledGrad } from '../../ctc/scaled.js';
-import { tensor } from '../../engine/create.js';
-import { Rng } from '../../engine/random.js';
-import { Tensor } from '../../engine/tensor.js';
+import { Rng, Tensor, tensor } from '../../engine/index.js';
 import { expectClose } from '../helpers/index.js';
 import { bruteForceLossLog, logSpaceGrad, logSpaceLoss } from './reference.js';
 
