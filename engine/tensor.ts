@@ -1,6 +1,7 @@
 import type { BackwardOptions, Node } from './autograd.js';
 import { backward } from './autograd.js';
 import { fail, fmtShape } from './errors.js';
+import { formatTensor } from './format.js';
 import * as ew from './ops/elementwise.js';
 import * as la from './ops/linalg.js';
 import * as red from './ops/reduce.js';
@@ -72,8 +73,17 @@ export class Tensor {
     return build(0, 0);
   }
 
+  /**
+   * The values as PyTorch's `repr` prints them: `tensor([1.5000,    inf,    nan], requiresGrad=true)`,
+   * summarized with `...` past 1000 values; `setPrintOptions` sets the precision and the limits.
+   */
   toString(): string {
-    return `Tensor(${JSON.stringify(this.toArray())}, shape=${fmtShape(this.shape)}${this.requiresGrad ? ', requiresGrad' : ''})`;
+    return formatTensor(this.data, this.shape, this.requiresGrad);
+  }
+
+  /** What `console.log` and Node's `util.inspect` show: `toString()`, not the graph's internals. */
+  [Symbol.for('nodejs.util.inspect.custom')](): string {
+    return this.toString();
   }
 
   backward(gradOutput?: Tensor | number, opts?: BackwardOptions): void {
