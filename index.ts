@@ -6,3 +6,4 @@ export * from './engine/index.js';
 export * from './losses/index.js';
 export * from './ctc/index.js';
 export * as ebm from './ebm/index.js';
+export * as nn from './nn/index.js';
