@@ -50,7 +50,11 @@ export async function openPage(browser: Browser, url: string, width = 1000): Pro
   page.on('pageerror', (e) => errors.push(String(e)));
   const t0 = Date.now();
   await page.goto(url);
-  await page.waitForSelector('body[data-ready="true"]', { timeout: 20000 });
+  try {
+    await page.waitForSelector('body[data-ready="true"]', { timeout: 20000 });
+  } catch (e) {
+    throw new Error(`${url} never became ready (${String(e).split('\n')[0]}); its console errors: ${JSON.stringify(errors)}`);
+  }
   return { page, errors, loadMs: Date.now() - t0 };
 }
 

@@ -7,6 +7,7 @@ import type { Server } from 'node:http';
 import type { Browser } from 'playwright-core';
 import { bceLoss, bceWithLogitsLoss, huberLoss, sigmoid, tensor } from '../../index.js';
 import { launchBrowser } from '../helpers/browser.js';
+import { TripletTrainer, nearest } from '../../site/src/lib/triplet-model.js';
 import { buildSite, chartCounts, openPage, screenshot, serve, valueOf } from './harness.js';
 
 let browser: Browser;
@@ -53,6 +54,24 @@ describe('companion site', () => {
     expect(Number(await valueOf(page, 'bce-composed-40'))).toBe(bceLoss(sigmoid(tensor([40])), tensor([0])).item());
     expect(Number(await valueOf(page, 'bce-logits-40'))).toBe(bceWithLogitsLoss(tensor([40]), tensor([0])).item());
     await screenshot(page, 'losses');
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('triplet: steps train the same model lossgrad trains in Node; neighbours match', async () => {
+    const { page, errors } = await openChecked('triplet.html');
+    for (let i = 0; i < 5; i++) await page.click('#triplet-step-once');
+    const node = new TripletTrainer({ seed: 1, mining: 'batch-hard', margin: 0.5 });
+    for (let i = 0; i < 5; i++) node.step();
+    expect(Number(await valueOf(page, 'triplet-step'))).toBe(5);
+    expect(Number(await valueOf(page, 'triplet-loss'))).toBeCloseTo(node.loss, 10);
+    await page.fill('#triplet-query', '3');
+    await page.press('#triplet-query', 'Enter');
+    expect(await page.getAttribute('#neighbours', 'data-neighbours')).toBe(nearest(node.embed('train'), 3, 5).join(','));
+    await page.click('#triplet-start');
+    await page.waitForFunction(`Number(document.querySelector('#triplet-step').dataset.value) > 40`);
+    await page.click('#triplet-pause');
+    await screenshot(page, 'triplet');
     expect(errors).toEqual([]);
     await page.close();
   });
