@@ -5,7 +5,7 @@
  */
 import { describe, fail, fmtShape } from './errors.js';
 import type { Shape } from './shape.js';
-import { sameShape, sizeOf } from './shape.js';
+import { checkSize, sameShape, sizeOf } from './shape.js';
 import { Tensor } from './tensor.js';
 
 export type NestedNumbers = number | readonly NestedNumbers[];
@@ -21,6 +21,7 @@ export const MAX_DIMS = 64;
  * beyond what a Float64Array can hold or memory can give.
  */
 export function allocate(fn: string, shape: Shape): Float64Array {
+  checkSize(fn, shape);
   const n = sizeOf(shape);
   try {
     return new Float64Array(n);
@@ -35,6 +36,7 @@ export function shapeArg(fn: string, shape: unknown, arg = 'shape'): number[] {
   if (!Array.isArray(s) || s.length > MAX_DIMS || !s.every((d) => Number.isInteger(d) && d >= 0)) {
     fail(fn, `${arg} must be an array of non-negative integers (at most ${MAX_DIMS} of them) or one such integer, got ${describe(shape)}`);
   }
+  checkSize(fn, s);
   return s.slice();
 }
 
@@ -112,4 +114,25 @@ export function expectShape(fn: string, arg: string, t: Tensor, ref: Tensor, ref
   if (!sameShape(t.shape, ref.shape)) {
     fail(fn, `${arg} shape ${fmtShape(t.shape)} does not match ${refArg} shape ${fmtShape(ref.shape)}`);
   }
+}
+
+/** A boolean argument (such as `keepDim`): only `true` and `false` are booleans. */
+export function flag(fn: string, arg: string, v: unknown): boolean {
+  if (typeof v !== 'boolean') fail(fn, `${arg} must be a boolean, got ${describe(v)}`);
+  return v;
+}
+
+/** An integer argument (a dim, a step), checked before any work. */
+export function integer(fn: string, arg: string, v: unknown): number {
+  if (typeof v !== 'number' || !Number.isInteger(v)) fail(fn, `${arg} must be an integer, got ${describe(v)}`);
+  return v;
+}
+
+/** A list of Tensors (for concat and stack): a non-empty array whose every entry is a Tensor. */
+export function tensorList(fn: string, arg: string, v: unknown): Tensor[] {
+  if (!Array.isArray(v) || v.length === 0) fail(fn, `${arg} must be a non-empty array of Tensors, got ${describe(v)}`);
+  v.forEach((t, i) => {
+    if (!(t instanceof Tensor)) fail(fn, `${arg}[${i}] must be a Tensor, got ${describe(t)}`);
+  });
+  return v.slice();
 }

@@ -1,42 +1,54 @@
 /** Tensor constructors. */
+import { allocate, flatten, shapeArg } from './convert.js';
+import type { NestedNumbers } from './convert.js';
 import { describe, fail, fmtShape } from './errors.js';
-import { Rng, defaultRng } from './random.js';
-import { checkShapeArg, sizeOf } from './shape.js';
-import { flatten } from './ops/shape-ops.js';
-import type { NestedNumbers } from './tensor.js';
+import { boolean, custom, parseOptions } from './options.js';
+import { Rng, defaultRng, seedArg } from './random.js';
+import { sizeOf } from './shape.js';
 import { Tensor } from './tensor.js';
 
 export interface TensorOptions {
+  /** View flat values (a `number[]` or a `Float64Array`) as this shape. */
   shape?: readonly number[];
+  /** Record operations on this tensor so that `backward()` fills its `.grad` (default false). */
   requiresGrad?: boolean;
 }
 
-const TENSOR_KEYS = ['shape', 'requiresGrad'];
-
-/** Throws when `opts` has a key outside `allowed`, naming the function. */
-export function checkOptions(fn: string, opts: object | undefined, allowed: readonly string[]): void {
-  if (opts === undefined) return;
-  if (opts === null || typeof opts !== 'object' || Array.isArray(opts)) fail(fn, `options must be an object, got ${describe(opts)}`);
-  for (const k of Object.keys(opts)) {
-    if (!allowed.includes(k)) fail(fn, `unknown option '${k}' (expected one of: ${allowed.join(', ')})`);
-  }
+export interface CreateOptions {
+  /** Record operations on the new tensor so that `backward()` fills its `.grad` (default false). */
+  requiresGrad?: boolean;
 }
+
+export interface RandomOptions extends CreateOptions {
+  /** An integer seed in [0, 2^32): the same seed gives the same numbers everywhere. */
+  seed?: number;
+}
+
+const CREATE = { requiresGrad: boolean(false) };
+const RANDOM = { requiresGrad: boolean(false), seed: custom((fn, name, v) => (v === undefined ? undefined : seedArg(fn, name, v))) };
 
 /**
  * A tensor from a number, nested arrays, a number[] or a Float64Array. A Float64Array is used
  * as the storage itself, not copied; pass `shape` to view flat data as n-dimensional.
+ *
+ * @param values the values; nested arrays must be rectangular
+ * @param opts `shape` (for flat data) and `requiresGrad`
+ * @returns a tensor of the nested arrays' shape (0-d for a number), or `shape`
+ *
+ * PyTorch: `torch.tensor(values, dtype=torch.float64, requires_grad=...)`.
  *
  * @example
  * const x = tensor([[1, 2], [3, 4]], { requiresGrad: true });
  * const y = x.mul(x).sum();
  * y.backward();
  * y.item(); // => 30
- * x.grad.toArray(); // => [[2, 4], [6, 8]]
+ * x.grad!.toArray(); // => [[2, 4], [6, 8]]
  */
-export function tensor(values: NestedNumbers | Float64Array | Tensor, opts: TensorOptions = {}): Tensor {
-  checkOptions('tensor', opts, TENSOR_KEYS);
-  const rg = opts.requiresGrad ?? false;
-  if (typeof rg !== 'boolean') fail('tensor', `requiresGrad must be a boolean, got ${describe(rg)}`);
+export function tensor(values: NestedNumbers | Float64Array | Tensor, opts?: TensorOptions): Tensor {
+  const o = parseOptions('tensor', opts, {
+    shape: custom((fn, name, v) => (v === undefined ? undefined : shapeArg(fn, v, name))),
+    requiresGrad: boolean(false),
+  });
   let data: Float64Array;
   let shape: number[];
   if (values instanceof Tensor) {
@@ -46,86 +58,104 @@ export function tensor(values: NestedNumbers | Float64Array | Tensor, opts: Tens
     data = values;
     shape = [values.length];
   } else if (typeof values === 'number') {
-    data = new Float64Array([values]);
+    data = Float64Array.of(values);
     shape = [];
   } else if (Array.isArray(values)) {
     ({ data, shape } = flatten('tensor', 'values', values));
   } else {
     return fail('tensor', `values must be a number, nested number arrays, a Float64Array or a Tensor, got ${describe(values)}`);
   }
-  if (opts.shape !== undefined) {
-    const s = checkShapeArg('tensor', opts.shape);
-    if (sizeOf(s) !== data.length) fail('tensor', `shape ${fmtShape(s)} needs ${sizeOf(s)} values, got ${data.length}`);
-    shape = s.slice();
+  if (o.shape !== undefined) {
+    if (sizeOf(o.shape) !== data.length) fail('tensor', `shape ${fmtShape(o.shape)} needs ${sizeOf(o.shape)} values, got ${data.length}`);
+    shape = o.shape;
   }
-  return new Tensor(data, shape, rg);
+  return new Tensor(data, shape, o.requiresGrad);
 }
 
-export interface CreateOptions {
-  requiresGrad?: boolean;
+function filled(fn: string, shape: unknown, value: number, opts: unknown): Tensor {
+  const o = parseOptions(fn, opts, CREATE);
+  const s = shapeArg(fn, shape);
+  const data = allocate(fn, s);
+  if (value !== 0) data.fill(value);
+  return new Tensor(data, s, o.requiresGrad);
 }
 
-function shapeArg(fn: string, shape: number | readonly number[]): number[] {
-  return typeof shape === 'number' ? checkShapeArg(fn, [shape]) : checkShapeArg(fn, shape).slice();
-}
-
-export function full(shape: number | readonly number[], value: number, opts: CreateOptions = {}): Tensor {
-  checkOptions('full', opts, ['requiresGrad']);
-  const s = shapeArg('full', shape);
+/**
+ * A tensor of `shape` filled with `value`.
+ * @param shape the dims (an array, or one number for 1-D)
+ * @param value any number (NaN and ±Infinity included)
+ * @returns a tensor of `shape`
+ * PyTorch: `torch.full(shape, value)`.
+ * @example
+ * full([2], 7).toArray(); // => [7, 7]
+ */
+export function full(shape: number | readonly number[], value: number, opts?: CreateOptions): Tensor {
   if (typeof value !== 'number') fail('full', `value must be a number, got ${describe(value)}`);
-  return new Tensor(new Float64Array(sizeOf(s)).fill(value), s, opts.requiresGrad ?? false);
+  return filled('full', shape, value, opts);
 }
 
-export function zeros(shape: number | readonly number[], opts: CreateOptions = {}): Tensor {
-  checkOptions('zeros', opts, ['requiresGrad']);
-  const s = shapeArg('zeros', shape);
-  return new Tensor(new Float64Array(sizeOf(s)), s, opts.requiresGrad ?? false);
+/**
+ * A tensor of zeros. PyTorch: `torch.zeros(shape)`.
+ * @example
+ * zeros([2, 1]).toArray(); // => [[0], [0]]
+ */
+export function zeros(shape: number | readonly number[], opts?: CreateOptions): Tensor {
+  return filled('zeros', shape, 0, opts);
 }
 
-export function ones(shape: number | readonly number[], opts: CreateOptions = {}): Tensor {
-  checkOptions('ones', opts, ['requiresGrad']);
-  return full(shape, 1, opts);
+/**
+ * A tensor of ones. PyTorch: `torch.ones(shape)`.
+ * @example
+ * ones(3).toArray(); // => [1, 1, 1]
+ */
+export function ones(shape: number | readonly number[], opts?: CreateOptions): Tensor {
+  return filled('ones', shape, 1, opts);
 }
 
-/** `arange(end)` or `arange(start, end, step = 1)`: values in [start, end), as torch.arange. */
-export function arange(start: number, end?: number, step = 1, opts: CreateOptions = {}): Tensor {
-  checkOptions('arange', opts, ['requiresGrad']);
+/**
+ * `arange(end)` or `arange(start, end, step = 1)`: the values `start + i·step` in [start, end).
+ * @returns a 1-D tensor of `max(0, ⌈(end - start) / step⌉)` values
+ * PyTorch: `torch.arange(start, end, step)`.
+ * @example
+ * arange(1, 7, 2).toArray(); // => [1, 3, 5]
+ */
+export function arange(start: number, end?: number, step = 1, opts?: CreateOptions): Tensor {
+  const o = parseOptions('arange', opts, CREATE);
   const [lo, hi] = end === undefined ? [0, start] : [start, end];
-  if (![lo, hi, step].every(Number.isFinite) || step === 0) {
-    fail('arange', `start, end and step must be finite numbers with step != 0, got ${lo}, ${hi}, ${step}`);
+  if (![lo, hi, step].every((v) => typeof v === 'number' && Number.isFinite(v)) || step === 0) {
+    fail('arange', `start, end and step must be finite numbers with step != 0, got ${describe(lo)}, ${describe(hi)}, ${describe(step)}`);
   }
   const n = Math.max(0, Math.ceil((hi - lo) / step));
-  const data = new Float64Array(n);
+  const data = allocate('arange', [n]);
   for (let i = 0; i < n; i++) data[i] = lo + i * step;
-  return new Tensor(data, [n], opts.requiresGrad ?? false);
+  return new Tensor(data, [n], o.requiresGrad);
 }
 
-export interface RandomOptions extends CreateOptions {
-  /** A 32-bit integer seed: the same seed gives the same numbers everywhere. */
-  seed?: number;
+function sampled(fn: string, shape: unknown, opts: unknown, draw: (rng: Rng) => number): Tensor {
+  const o = parseOptions(fn, opts, RANDOM);
+  const s = shapeArg(fn, shape);
+  const data = allocate(fn, s);
+  const rng = o.seed === undefined ? defaultRng() : new Rng(o.seed);
+  for (let i = 0; i < data.length; i++) data[i] = draw(rng);
+  return new Tensor(data, s, o.requiresGrad);
 }
 
-function rngFor(fn: string, opts: RandomOptions): Rng {
-  checkOptions(fn, opts, ['requiresGrad', 'seed']);
-  if (opts.seed === undefined) return defaultRng();
-  if (!Number.isInteger(opts.seed)) fail(fn, `seed must be an integer, got ${describe(opts.seed)}`);
-  return new Rng(opts.seed);
+/**
+ * Uniform samples in [0, 1), from a seeded stream when `seed` is given.
+ * PyTorch: `torch.rand(shape)` (the streams differ: the same seed gives different numbers there).
+ * @example
+ * rand([2], { seed: 1 }).toArray().length; // => 2
+ */
+export function rand(shape: number | readonly number[], opts?: RandomOptions): Tensor {
+  return sampled('rand', shape, opts, (rng) => rng.uniform());
 }
 
-/** Uniform samples in [0, 1). */
-export function rand(shape: number | readonly number[], opts: RandomOptions = {}): Tensor {
-  const rng = rngFor('rand', opts);
-  const s = shapeArg('rand', shape);
-  const data = new Float64Array(sizeOf(s));
-  for (let i = 0; i < data.length; i++) data[i] = rng.uniform();
-  return new Tensor(data, s, opts.requiresGrad ?? false);
-}
-
-/** Standard normal samples. */
-export function randn(shape: number | readonly number[], opts: RandomOptions = {}): Tensor {
-  const rng = rngFor('randn', opts);
-  const s = shapeArg('randn', shape);
-  const data = new Float64Array(sizeOf(s));
-  for (let i = 0; i < data.length; i++) data[i] = rng.normal();
-  return new Tensor(data, s, opts.requiresGrad ?? false);
+/**
+ * Standard normal samples, from a seeded stream when `seed` is given.
+ * PyTorch: `torch.randn(shape)` (the streams differ).
+ * @example
+ * randn([2, 3], { seed: 0 }).shape; // => [2, 3]
+ */
+export function randn(shape: number | readonly number[], opts?: RandomOptions): Tensor {
+  return sampled('randn', shape, opts, (rng) => rng.normal());
 }

@@ -6,9 +6,10 @@
  * `x ± eps·v`. It costs the same at any size. The full mode builds both Jacobians entry by entry,
  * for small inputs where a failure should point at one entry.
  */
-import { noGrad } from './autograd.js';
-import { checkOptions } from './create.js';
-import { Rng } from './random.js';
+import { gradientsOf, noGrad } from './autograd.js';
+import { describe } from './errors.js';
+import { custom, number, oneOf, parseOptions } from './options.js';
+import { Rng, seedArg } from './random.js';
 import { Tensor } from './tensor.js';
 
 export interface GradCheckOptions {
@@ -66,25 +67,35 @@ function dot(a: Float64Array, b: Float64Array): number {
  * differences. Never throws: a failure or an exception is reported in the result. The inputs'
  * data and existing gradients are left as they were.
  */
-export function gradCheck(fn: Fn, inputs: readonly Tensor[], opts: GradCheckOptions = {}): GradCheckReport {
-  const mode = opts.mode ?? 'vjp';
+export function gradCheck(fn: Fn, inputs: readonly Tensor[], opts?: GradCheckOptions): GradCheckReport {
+  const mode = (opts as { mode?: unknown } | undefined)?.mode === 'full' ? 'full' : 'vjp';
   const report: GradCheckReport = { ok: false, maxAbsError: 0, maxRelError: 0, mode, checks: 0, failures: [] };
-  const saved = inputs.map((t) => (t instanceof Tensor ? t.grad : null));
+  const list: readonly unknown[] = Array.isArray(inputs) ? inputs : [];
   // Restored in `finally`: `fn` may throw while an input is perturbed.
-  const data = inputs.map((t) => (t instanceof Tensor ? t.data.slice() : null));
+  const data = list.map((t) => (t instanceof Tensor ? t.data.slice() : null));
   try {
-    checkOptions('gradCheck', opts, ['eps', 'atol', 'rtol', 'mode', 'trials', 'seed']);
-    if (!inputs.every((t) => t instanceof Tensor)) throw new Error('gradCheck: inputs must all be Tensors');
-    const eps = opts.eps ?? 1e-6;
-    const atol = opts.atol ?? 1e-6;
-    const rtol = opts.rtol ?? 1e-5;
+    const o = parseOptions('gradCheck', opts, {
+      eps: number({ default: 1e-6, above: 0 }),
+      atol: number({ default: 1e-6, min: 0 }),
+      rtol: number({ default: 1e-5, min: 0 }),
+      mode: oneOf(['vjp', 'full'], 'vjp'),
+      trials: number({ default: 3, integer: true, min: 1 }),
+      seed: custom((f, name, v) => (v === undefined ? 0 : seedArg(f, name, v))),
+    });
+    if (typeof fn !== 'function') throw new Error(`gradCheck: fn must be a function, got ${describe(fn)}`);
+    if (!Array.isArray(inputs)) throw new Error(`gradCheck: inputs must be an array of Tensors, got ${describe(inputs)}`);
+    inputs.forEach((t, i) => {
+      if (!(t instanceof Tensor)) throw new Error(`gradCheck: inputs[${i}] must be a Tensor, got ${describe(t)}`);
+    });
+    const { eps, atol, rtol } = o;
     const checked = inputs.map((t, i) => (t.requiresGrad ? i : -1)).filter((i) => i >= 0);
     if (checked.length === 0) throw new Error('gradCheck: no input has requiresGrad: true');
-    // Only leaves receive .grad, so a non-leaf input would look like one with a zero gradient.
-    for (const i of checked) {
-      if (!inputs[i].isLeaf) throw new Error(`gradCheck: inputs[${i}] requires grad but is not a leaf tensor; pass a leaf (detach() it and set requiresGrad)`);
-    }
-    const evalAt = (): Float64Array => noGrad(() => output(fn, inputs)).data.slice();
+    // `fn` sees fresh leaves (sharing the inputs' data) in place of the checked inputs, and the
+    // gradients come from `gradientsOf`: no `.grad` anywhere is read or written, and a non-leaf
+    // input is checked like a leaf.
+    const args = inputs.map((t) => (t.requiresGrad ? new Tensor(t.data, t.shape, true) : t));
+    const leaves = checked.map((i) => args[i]);
+    const evalAt = (): Float64Array => noGrad(() => output(fn, args)).data.slice();
     const record = (input: number, index: number, analytic: number, numeric: number): void => {
       const abs = Math.abs(analytic - numeric);
       const rel = abs / Math.max(Math.abs(analytic), Math.abs(numeric), Number.MIN_VALUE);
@@ -93,16 +104,14 @@ export function gradCheck(fn: Fn, inputs: readonly Tensor[], opts: GradCheckOpti
       if (!(rel <= report.maxRelError)) report.maxRelError = rel;
       if (!(abs <= atol + rtol * Math.abs(numeric))) report.failures.push({ input, index, analytic, numeric });
     };
-    const rng = new Rng(opts.seed ?? 0);
-    const y0 = output(fn, inputs);
-    if (mode === 'vjp') {
+    const rng = new Rng(o.seed);
+    const y0 = output(fn, args);
+    if (o.mode === 'vjp') {
       const u = randomLike(rng, y0.size);
-      for (const t of inputs) t.grad = null;
-      y0.backward(new Tensor(u.slice(), y0.shape));
-      const grads = inputs.map((t) => (t.grad ? t.grad.data.slice() : new Float64Array(t.size)));
-      for (const i of checked) {
+      const grads = gradientsOf('gradCheck', y0, leaves, u.slice());
+      checked.forEach((i, c) => {
         const x = inputs[i].data;
-        for (let trial = 0; trial < (opts.trials ?? 3); trial++) {
+        for (let trial = 0; trial < o.trials; trial++) {
           const v = randomLike(rng, x.length);
           const orig = x.slice();
           for (let k = 0; k < x.length; k++) x[k] = orig[k] + eps * v[k];
@@ -110,20 +119,18 @@ export function gradCheck(fn: Fn, inputs: readonly Tensor[], opts: GradCheckOpti
           for (let k = 0; k < x.length; k++) x[k] = orig[k] - eps * v[k];
           const fm = dot(u, evalAt());
           x.set(orig);
-          record(i, trial, dot(v, grads[i]), (fp - fm) / (2 * eps));
+          record(i, trial, dot(v, grads[c]), (fp - fm) / (2 * eps));
         }
-      }
+      });
     } else {
       const m = y0.size;
       const rows: Float64Array[][] = [];
       for (let k = 0; k < m; k++) {
-        for (const t of inputs) t.grad = null;
         const e = new Float64Array(m);
         e[k] = 1;
-        y0.backward(new Tensor(e, y0.shape), { retainGraph: k < m - 1 });
-        rows.push(inputs.map((t) => (t.grad ? t.grad.data.slice() : new Float64Array(t.size))));
+        rows.push(gradientsOf('gradCheck', y0, leaves, e));
       }
-      for (const i of checked) {
+      checked.forEach((i, c) => {
         const x = inputs[i].data;
         for (let j = 0; j < x.length; j++) {
           const orig = x[j];
@@ -132,20 +139,17 @@ export function gradCheck(fn: Fn, inputs: readonly Tensor[], opts: GradCheckOpti
           x[j] = orig - eps;
           const fm = evalAt();
           x[j] = orig;
-          for (let k = 0; k < m; k++) record(i, j, rows[k][i][j], (fp[k] - fm[k]) / (2 * eps));
+          for (let k = 0; k < m; k++) record(i, j, rows[k][c][j], (fp[k] - fm[k]) / (2 * eps));
         }
-      }
+      });
     }
     report.ok = report.failures.length === 0 && report.checks > 0;
   } catch (e) {
     report.ok = false;
     report.error = e instanceof Error ? e.message : String(e);
   } finally {
-    inputs.forEach((t, i) => {
-      if (t instanceof Tensor) {
-        t.grad = saved[i];
-        t.data.set(data[i]!);
-      }
+    list.forEach((t, i) => {
+      if (t instanceof Tensor) t.data.set(data[i]!);
     });
   }
   return report;
@@ -153,6 +157,6 @@ export function gradCheck(fn: Fn, inputs: readonly Tensor[], opts: GradCheckOpti
 
 function output(fn: Fn, inputs: readonly Tensor[]): Tensor {
   const y = fn(...inputs);
-  if (!(y instanceof Tensor)) throw new Error(`gradCheck: fn must return a Tensor, got ${typeof y}`);
+  if (!(y instanceof Tensor)) throw new Error(`gradCheck: fn must return a Tensor, got ${describe(y)}`);
   return y;
 }

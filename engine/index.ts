@@ -1,4 +1,6 @@
 /** lossgrad/engine: tensors, reverse-mode autograd, gradient checking and optimizers. */
+import './methods.js';
+
 export { Tensor } from './tensor.js';
 export type { Dims, IndexLike, NestedNumbers, Operand } from './tensor.js';
 export { tensor, zeros, ones, full, arange, rand, randn } from './create.js';
@@ -7,8 +9,8 @@ export { zerosLike, onesLike, fullLike, randLike, randnLike } from './create-lik
 export { toArray1d, toArray2d, toArray3d } from './to-array.js';
 export { setPrintOptions, getPrintOptions } from './format.js';
 export type { PrintOptions } from './format.js';
-export { noGrad, isGradEnabled, primitive, apply } from './autograd.js';
-export type { BackwardOptions, Primitive, Node } from './autograd.js';
+export { noGrad, isGradEnabled, primitive, apply, grad, valueAndGrad, emptyCache, setCacheLimit, cacheBytes } from './autograd.js';
+export type { AnyPrimitive, BackwardCtx, BackwardOptions, DenseGrad, Forward, Grad, Node, Primitive, SparseGrad } from './autograd.js';
 export type { Shape } from './shape.js';
 export type { TensorLike } from './convert.js';
 export type { Reduction } from './options.js';

@@ -1,6 +1,7 @@
 /** Optimizers whose updates equal torch.optim's (PyTorch 1.13, single-tensor code path). */
-import { checkOptions } from './create.js';
-import { describe, fail } from './errors.js';
+import { describe, fail, fmtShape } from './errors.js';
+import { boolean, custom, number, parseOptions } from './options.js';
+import { sameShape } from './shape.js';
 import { Tensor } from './tensor.js';
 
 function checkParams(fn: string, params: readonly Tensor[]): Tensor[] {
@@ -13,16 +14,28 @@ function checkParams(fn: string, params: readonly Tensor[]): Tensor[] {
   return params.slice();
 }
 
-function checkNumber(fn: string, name: string, v: unknown, ok: (x: number) => boolean, expected: string): number {
-  if (typeof v !== 'number' || !ok(v)) fail(fn, `${name} must be ${expected}, got ${describe(v)}`);
-  return v;
-}
-
 abstract class Optimizer {
   readonly params: Tensor[];
+  private readonly fn: string;
 
   protected constructor(fn: string, params: readonly Tensor[]) {
+    this.fn = fn;
     this.params = checkParams(fn, params);
+  }
+
+  /**
+   * Checks every parameter's gradient before any is used, so that a bad one throws with every
+   * parameter still as it was (a step is all or nothing).
+   */
+  protected checkGrads(): void {
+    this.params.forEach((p, i) => {
+      const g: unknown = p.grad;
+      if (g === null) return;
+      if (!(g instanceof Tensor)) fail(`${this.fn}.step`, `params[${i}].grad must be a Tensor or null, got ${describe(g)}`);
+      if (!sameShape(g.shape, p.shape)) {
+        fail(`${this.fn}.step`, `params[${i}].grad has shape ${fmtShape(g.shape)}, but the parameter has shape ${fmtShape(p.shape)}`);
+      }
+    });
   }
 
   /** Clears every parameter's gradient (to null, as `zero_grad(set_to_none=True)`). */
@@ -52,22 +65,28 @@ export class SGD extends Optimizer {
 
   constructor(params: readonly Tensor[], opts: SGDOptions) {
     super('SGD', params);
-    checkOptions('SGD', opts, ['lr', 'momentum', 'dampening', 'weightDecay', 'nesterov']);
     if (opts === undefined) fail('SGD', 'options with lr are required');
-    const nonNeg = (x: number): boolean => x >= 0;
-    this.lr = checkNumber('SGD', 'lr', opts.lr, nonNeg, 'a number >= 0');
-    this.momentum = checkNumber('SGD', 'momentum', opts.momentum ?? 0, nonNeg, 'a number >= 0');
-    this.dampening = checkNumber('SGD', 'dampening', opts.dampening ?? 0, Number.isFinite, 'a finite number');
-    this.weightDecay = checkNumber('SGD', 'weightDecay', opts.weightDecay ?? 0, nonNeg, 'a number >= 0');
-    this.nesterov = opts.nesterov ?? false;
-    if (typeof this.nesterov !== 'boolean') fail('SGD', `nesterov must be a boolean, got ${describe(this.nesterov)}`);
+    const o = parseOptions('SGD', opts, {
+      lr: number({ min: 0 }),
+      momentum: number({ default: 0, min: 0 }),
+      dampening: number({ default: 0 }),
+      weightDecay: number({ default: 0, min: 0 }),
+      nesterov: boolean(false),
+    });
+    this.lr = o.lr;
+    this.momentum = o.momentum;
+    this.dampening = o.dampening;
+    this.weightDecay = o.weightDecay;
+    this.nesterov = o.nesterov;
     if (this.nesterov && (this.momentum <= 0 || this.dampening !== 0)) {
       fail('SGD', `nesterov needs momentum > 0 and dampening 0, got momentum ${this.momentum} and dampening ${this.dampening}`);
     }
     this.buffers = this.params.map(() => null);
   }
 
+  /** One update of every parameter that has a gradient; throws, changing nothing, if any gradient is malformed. */
   step(): void {
+    this.checkGrads();
     const { lr, momentum: mu, dampening, weightDecay: wd, nesterov } = this;
     this.params.forEach((p, i) => {
       if (p.grad === null) return;
@@ -121,23 +140,32 @@ export class Adam extends Optimizer {
 
   constructor(params: readonly Tensor[], opts: AdamOptions = {}) {
     super('Adam', params);
-    checkOptions('Adam', opts, ['lr', 'betas', 'eps', 'weightDecay', 'amsgrad']);
-    const nonNeg = (x: number): boolean => x >= 0;
-    this.lr = checkNumber('Adam', 'lr', opts.lr ?? 1e-3, nonNeg, 'a number >= 0');
-    this.eps = checkNumber('Adam', 'eps', opts.eps ?? 1e-8, nonNeg, 'a number >= 0');
-    this.weightDecay = checkNumber('Adam', 'weightDecay', opts.weightDecay ?? 0, nonNeg, 'a number >= 0');
-    const betas = opts.betas ?? [0.9, 0.999];
-    if (!Array.isArray(betas) || betas.length !== 2) fail('Adam', `betas must be a pair of numbers, got ${describe(betas)}`);
-    const inUnit = (x: number): boolean => x >= 0 && x < 1;
-    checkNumber('Adam', 'betas[0]', betas[0], inUnit, 'in [0, 1)');
-    checkNumber('Adam', 'betas[1]', betas[1], inUnit, 'in [0, 1)');
-    this.betas = [betas[0], betas[1]];
-    this.amsgrad = opts.amsgrad ?? false;
-    if (typeof this.amsgrad !== 'boolean') fail('Adam', `amsgrad must be a boolean, got ${describe(this.amsgrad)}`);
+    const beta = (fn: string, name: string, v: unknown): number => {
+      if (typeof v !== 'number' || !(v >= 0 && v < 1)) fail(fn, `${name} must be in [0, 1), got ${describe(v)}`);
+      return v;
+    };
+    const o = parseOptions('Adam', opts, {
+      lr: number({ default: 1e-3, min: 0 }),
+      betas: custom((fn, name, v): [number, number] => {
+        if (v === undefined) return [0.9, 0.999];
+        if (!Array.isArray(v) || v.length !== 2) fail(fn, `${name} must be a pair of numbers in [0, 1), got ${describe(v)}`);
+        return [beta(fn, `${name}[0]`, v[0]), beta(fn, `${name}[1]`, v[1])];
+      }),
+      eps: number({ default: 1e-8, min: 0 }),
+      weightDecay: number({ default: 0, min: 0 }),
+      amsgrad: boolean(false),
+    });
+    this.lr = o.lr;
+    this.betas = o.betas;
+    this.eps = o.eps;
+    this.weightDecay = o.weightDecay;
+    this.amsgrad = o.amsgrad;
     this.state = this.params.map(() => null);
   }
 
+  /** One update of every parameter that has a gradient; throws, changing nothing, if any gradient is malformed. */
   step(): void {
+    this.checkGrads();
     const [b1, b2] = this.betas;
     const { lr, eps, weightDecay: wd, amsgrad } = this;
     const w = 1 - b1;

@@ -66,14 +66,24 @@ export interface NumberRule {
   max?: number;
 }
 
+/** What a number rule asks for, in words: `a finite number >= 0`, `an integer > 1`. */
+function expected(rule: NumberRule): string {
+  let e = rule.integer ? 'an integer' : rule.nonFinite ? 'a number' : 'a finite number';
+  if (rule.min !== undefined) e += ` >= ${rule.min}`;
+  if (rule.above !== undefined) e += ` > ${rule.above}`;
+  if (rule.max !== undefined) e += ` <= ${rule.max}`;
+  return e;
+}
+
 function numberValue(fn: string, name: string, v: unknown, rule: NumberRule): number {
-  if (typeof v !== 'number') fail(fn, `${name} must be a number, got ${describe(v)}`);
-  if (!rule.nonFinite && !Number.isFinite(v)) fail(fn, `${name} must be a finite number, got ${describe(v)}`);
-  if (rule.integer && !Number.isInteger(v)) fail(fn, `${name} must be an integer, got ${describe(v)}`);
-  if (rule.min !== undefined && !(v >= rule.min)) fail(fn, `${name} must be at least ${rule.min}, got ${describe(v)}`);
-  if (rule.above !== undefined && !(v > rule.above)) fail(fn, `${name} must be greater than ${rule.above}, got ${describe(v)}`);
-  if (rule.max !== undefined && !(v <= rule.max)) fail(fn, `${name} must be at most ${rule.max}, got ${describe(v)}`);
-  return v;
+  const ok = typeof v === 'number'
+    && (rule.nonFinite || Number.isFinite(v))
+    && (!rule.integer || Number.isInteger(v))
+    && (rule.min === undefined || v >= rule.min)
+    && (rule.above === undefined || v > rule.above)
+    && (rule.max === undefined || v <= rule.max);
+  if (!ok) fail(fn, `${name} must be ${expected(rule)}, got ${describe(v)}`);
+  return v as number;
 }
 
 /** A number option (see `NumberRule`); required when it has no default. */
@@ -81,7 +91,7 @@ export function number(rule: NumberRule = {}): Field<number> {
   return {
     read(fn, name, v) {
       if (v === undefined) {
-        if (rule.default === undefined) fail(fn, `option ${name} is required`);
+        if (rule.default === undefined) fail(fn, `${name} must be ${expected(rule)}, got undefined`);
         return rule.default;
       }
       return numberValue(fn, name, v, rule);

@@ -1,3 +1,13 @@
+import { describe, fail } from './errors.js';
+
+/** Checks a seed: an integer in [0, 2^32), so that two different seeds never give one stream. */
+export function seedArg(fn: string, arg: string, v: unknown): number {
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v >= 2 ** 32) {
+    fail(fn, `${arg} must be an integer in [0, 2^32), got ${describe(v)}`);
+  }
+  return v;
+}
+
 /**
  * Seeded random streams. The generator is sfc32 (Chris Doty-Humphrey's small fast counting
  * generator), seeded through splitmix32, so a seed gives the same numbers on every platform.
@@ -9,8 +19,9 @@ export class Rng {
   private d: number;
   private spare: number | null = null;
 
+  /** @param seed an integer in [0, 2^32) */
   constructor(seed: number) {
-    let s = seed >>> 0;
+    let s = seedArg('Rng', 'seed', seed);
     const split = (): number => {
       s = (s + 0x9e3779b9) | 0;
       let z = s;
@@ -57,8 +68,9 @@ export class Rng {
     return r * Math.cos(2 * Math.PI * v);
   }
 
-  /** A uniform integer in [0, n). */
+  /** A uniform integer in [0, n), for a positive integer n. */
   int(n: number): number {
+    if (typeof n !== 'number' || !Number.isInteger(n) || n < 1) fail('Rng.int', `n must be a positive integer, got ${describe(n)}`);
     return Math.floor(this.uniform() * n);
   }
 }

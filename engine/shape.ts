@@ -8,6 +8,18 @@ export function sizeOf(shape: Shape): number {
   return n;
 }
 
+/**
+ * The most values one tensor may hold: 2^31 - 1 (16 GiB of float64), the largest typed array
+ * every JavaScript engine allocates.
+ */
+export const MAX_SIZE = 2 ** 31 - 1;
+
+/** Throws, naming `fn`, when a tensor of `shape` would hold more than `MAX_SIZE` values. */
+export function checkSize(fn: string, shape: Shape): void {
+  const n = sizeOf(shape);
+  if (n > MAX_SIZE) fail(fn, `shape ${fmtShape(shape)} has ${n} values, more than the ${MAX_SIZE} a tensor can hold`);
+}
+
 export function stridesOf(shape: Shape): number[] {
   const strides = new Array<number>(shape.length);
   let s = 1;
@@ -44,6 +56,7 @@ export function broadcastShapes(fn: string, a: Shape, b: Shape): number[] {
     }
     out[i] = da === 1 ? db : da;
   }
+  checkSize(fn, out);
   return out;
 }
 
@@ -119,9 +132,4 @@ export function reducedShape(shape: Shape, dims: readonly number[], keepDim: boo
   return out;
 }
 
-export function checkShapeArg(fn: string, shape: unknown, arg = 'shape'): number[] {
-  if (!Array.isArray(shape) || !shape.every((d) => Number.isInteger(d) && d >= 0)) {
-    fail(fn, `${arg} must be an array of non-negative integers, got ${JSON.stringify(shape)}`);
-  }
-  return shape as number[];
-}
+

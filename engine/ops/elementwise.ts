@@ -8,17 +8,14 @@ import { apply, primitive, takeBuffer } from '../autograd.js';
 import { fail } from '../errors.js';
 import type { Shape } from '../shape.js';
 import { broadcastData, broadcastShapes, sameShape } from '../shape.js';
+import type { TensorLike } from '../convert.js';
+import { toTensor } from '../convert.js';
+import { describe } from '../errors.js';
 import type { Operand } from '../tensor.js';
 import { Tensor } from '../tensor.js';
 import { expand } from './shape-ops.js';
 
 type F64 = Float64Array;
-
-function asTensor(fn: string, x: Operand, arg = 'other'): Tensor {
-  if (x instanceof Tensor) return x;
-  if (typeof x === 'number') return new Tensor(new Float64Array([x]), [], false);
-  return fail(fn, `${arg} must be a Tensor or a number, got ${typeof x}`);
-}
 
 // ---------------------------------------------------------------------------------------------
 // Unary
@@ -94,20 +91,21 @@ const SOFTPLUS = unary('softplus',
   (x, _y, g, gx) => {
     for (let i = 0; i < g.length; i++) {
       const v = x[i];
-      gx[i] = v > 20 ? g[i] : g[i] / (1 + Math.exp(-v));
+      const z = Math.exp(v);
+      gx[i] = v > 20 ? g[i] : (g[i] * z) / (z + 1);
     }
   });
 
-export const neg = (x: Tensor): Tensor => apply(NEG, [x], undefined);
-export const exp = (x: Tensor): Tensor => apply(EXP, [x], undefined);
-export const log = (x: Tensor): Tensor => apply(LOG, [x], undefined);
-export const log1p = (x: Tensor): Tensor => apply(LOG1P, [x], undefined);
-export const sqrt = (x: Tensor): Tensor => apply(SQRT, [x], undefined);
-export const abs = (x: Tensor): Tensor => apply(ABS, [x], undefined);
-export const sigmoid = (x: Tensor): Tensor => apply(SIGMOID, [x], undefined);
-export const tanh = (x: Tensor): Tensor => apply(TANH, [x], undefined);
-export const relu = (x: Tensor): Tensor => apply(RELU, [x], undefined);
-export const softplus = (x: Tensor): Tensor => apply(SOFTPLUS, [x], undefined);
+export const neg = (input: TensorLike): Tensor => apply(NEG, [toTensor('neg', 'input', input)], undefined);
+export const exp = (input: TensorLike): Tensor => apply(EXP, [toTensor('exp', 'input', input)], undefined);
+export const log = (input: TensorLike): Tensor => apply(LOG, [toTensor('log', 'input', input)], undefined);
+export const log1p = (input: TensorLike): Tensor => apply(LOG1P, [toTensor('log1p', 'input', input)], undefined);
+export const sqrt = (input: TensorLike): Tensor => apply(SQRT, [toTensor('sqrt', 'input', input)], undefined);
+export const abs = (input: TensorLike): Tensor => apply(ABS, [toTensor('abs', 'input', input)], undefined);
+export const sigmoid = (input: TensorLike): Tensor => apply(SIGMOID, [toTensor('sigmoid', 'input', input)], undefined);
+export const tanh = (input: TensorLike): Tensor => apply(TANH, [toTensor('tanh', 'input', input)], undefined);
+export const relu = (input: TensorLike): Tensor => apply(RELU, [toTensor('relu', 'input', input)], undefined);
+export const softplus = (input: TensorLike): Tensor => apply(SOFTPLUS, [toTensor('softplus', 'input', input)], undefined);
 
 interface ClampAttrs { lo: number; hi: number }
 
@@ -132,10 +130,11 @@ const CLAMP = primitive<ClampAttrs, F64>({
   },
 });
 
-export function clamp(x: Tensor, min?: number | null, max?: number | null): Tensor {
+export function clamp(input: TensorLike, min?: number | null, max?: number | null): Tensor {
+  const x = toTensor('clamp', 'input', input);
   const lo = min ?? -Infinity;
   const hi = max ?? Infinity;
-  if (typeof lo !== 'number' || typeof hi !== 'number') fail('clamp', `min and max must be numbers, got ${typeof lo} and ${typeof hi}`);
+  if (typeof lo !== 'number' || typeof hi !== 'number') fail('clamp', `min and max must be numbers or null, got ${describe(min)} and ${describe(max)}`);
   if (min == null && max == null) fail('clamp', 'at least one of min and max must be given');
   return apply(CLAMP, [x], { lo, hi });
 }
@@ -200,7 +199,8 @@ const MUL = binary('mul', (a, b, y) => { for (let i = 0; i < y.length; i++) y[i]
 
 const DIV = binary('div', (a, b, y) => { for (let i = 0; i < y.length; i++) y[i] = a[i] / b[i]; },
   (_a, b, _y, g, ga) => { for (let i = 0; i < g.length; i++) ga[i] = g[i] / b[i]; },
-  (a, b, _y, g, gb) => { for (let i = 0; i < g.length; i++) gb[i] = (-g[i] * a[i]) / (b[i] * b[i]); });
+    // NOTE: -g · ((a / b) / b) as PyTorch, not -g·a / b²: b² underflows or overflows first.
+  (_a, b, y, g, gb) => { for (let i = 0; i < g.length; i++) gb[i] = -g[i] * (y[i] / b[i]); });
 
 // NOTE: d/db a^b = a^b log a is taken as 0 where a = 0 and b >= 0, as PyTorch masks it
 // (the limit of the product, where the naive formula gives 0 * -Infinity = NaN).
@@ -264,8 +264,9 @@ function scalarBinary(name: string, kind: ScalarKind): Primitive<void, void> {
       }
       return { data: y, shape: X.shape, saved: undefined };
     },
-    backward(g, { inputs: [X, S], needs }) {
+    backward(g, { inputs: [X, S], needs, out }) {
       const x = X.data;
+      const y = out.data;
       const v = S.data[0];
       const n = g.length;
       if (kind === 'mul' && needs[0] && needs[1]) {
@@ -288,7 +289,7 @@ function scalarBinary(name: string, kind: ScalarKind): Primitive<void, void> {
             case 'rsub': for (let i = 0; i < n; i++) gx[i] = -g[i]; break;
             case 'mul': for (let i = 0; i < n; i++) gx[i] = g[i] * v; break;
             case 'div': for (let i = 0; i < n; i++) gx[i] = g[i] / v; break;
-            case 'rdiv': for (let i = 0; i < n; i++) gx[i] = (-g[i] * v) / (x[i] * x[i]); break;
+            case 'rdiv': for (let i = 0; i < n; i++) gx[i] = -g[i] * (y[i] / x[i]); break;
           }
         }
       }
@@ -299,7 +300,7 @@ function scalarBinary(name: string, kind: ScalarKind): Primitive<void, void> {
           case 'add': case 'rsub': for (let i = 0; i < n; i++) acc += g[i]; break;
           case 'sub': for (let i = 0; i < n; i++) acc -= g[i]; break;
           case 'mul': for (let i = 0; i < n; i++) acc += g[i] * x[i]; break;
-          case 'div': for (let i = 0; i < n; i++) acc += (-g[i] * x[i]) / (v * v); break;
+          case 'div': for (let i = 0; i < n; i++) acc += -g[i] * (y[i] / v); break;
           case 'rdiv': for (let i = 0; i < n; i++) acc += g[i] / x[i]; break;
         }
         gs = Float64Array.of(acc);
@@ -320,8 +321,9 @@ function scalarSide(a: Tensor, b: Tensor): 'a' | 'b' | null {
 function withScalarRules(name: string, general: Primitive<void, BinSaved>, right: ScalarKind, left: ScalarKind) {
   const tensorOpScalar = scalarBinary(name, right);
   const scalarOpTensor = scalarBinary(name, left);
-  return (a: Tensor, b: Operand): Tensor => {
-    const B = asTensor(name, b);
+  return (input: TensorLike, b: Operand): Tensor => {
+    const a = toTensor(name, 'input', input);
+    const B = toTensor(name, 'other', b);
     const side = scalarSide(a, B);
     if (side === 'b') return apply(tensorOpScalar, [a, B], undefined);
     if (side === 'a') return apply(scalarOpTensor, [B, a], undefined);
@@ -334,8 +336,10 @@ export const sub = withScalarRules('sub', SUB, 'sub', 'rsub');
 export const mul = withScalarRules('mul', MUL, 'mul', 'mul');
 export const div = withScalarRules('div', DIV, 'div', 'rdiv');
 
-export const maximum = (a: Tensor, b: Operand): Tensor => apply(MAXIMUM, [a, asTensor('maximum', b)], undefined);
-export const minimum = (a: Tensor, b: Operand): Tensor => apply(MINIMUM, [a, asTensor('minimum', b)], undefined);
+export const maximum = (input: TensorLike, other: Operand): Tensor =>
+  apply(MAXIMUM, [toTensor('maximum', 'input', input), toTensor('maximum', 'other', other)], undefined);
+export const minimum = (input: TensorLike, other: Operand): Tensor =>
+  apply(MINIMUM, [toTensor('minimum', 'input', input), toTensor('minimum', 'other', other)], undefined);
 
 interface PowScalarSaved { x: F64 }
 
@@ -358,9 +362,10 @@ const POW_SCALAR = primitive<number, PowScalarSaved>({
   },
 });
 
-export function pow(a: Tensor, b: Operand): Tensor {
-  if (typeof b === 'number') return apply(POW_SCALAR, [a], b);
-  return apply(POW, [a, asTensor('pow', b, 'exponent')], undefined);
+export function pow(input: TensorLike, exponent: Operand): Tensor {
+  const a = toTensor('pow', 'input', input);
+  if (typeof exponent === 'number') return apply(POW_SCALAR, [a], exponent);
+  return apply(POW, [a, toTensor('pow', 'exponent', exponent)], undefined);
 }
 
 interface WhereAttrs { mask: Uint8Array }
@@ -386,9 +391,9 @@ const WHERE = primitive<WhereAttrs, { a: F64; b: F64 }>({
 
 /** Picks `a` where `cond` is nonzero and `b` elsewhere; all three broadcast together. */
 export function where(cond: Operand, a: Operand, b: Operand): Tensor {
-  const C = asTensor('where', cond, 'cond');
-  const A = asTensor('where', a, 'input');
-  const B = asTensor('where', b, 'other');
+  const C = toTensor('where', 'cond', cond);
+  const A = toTensor('where', 'input', a);
+  const B = toTensor('where', 'other', b);
   const shape = broadcastShapes('where', broadcastShapes('where', C.shape, A.shape), B.shape);
   const c = broadcastData(C.data, C.shape, shape);
   const mask = new Uint8Array(c.length);
@@ -403,8 +408,8 @@ export function where(cond: Operand, a: Operand, b: Operand): Tensor {
 // Comparisons: 0/1 tensors with no gradient.
 
 function compare(name: string, test: (u: number, v: number) => boolean) {
-  return (a: Tensor, b: Operand): Tensor => {
-    const { shape, a: x, b: y } = operands(name, a, asTensor(name, b));
+  return (input: TensorLike, other: Operand): Tensor => {
+    const { shape, a: x, b: y } = operands(name, toTensor(name, 'input', input), toTensor(name, 'other', other));
     const out = new Float64Array(x.length);
     for (let i = 0; i < out.length; i++) out[i] = test(x[i], y[i]) ? 1 : 0;
     return new Tensor(out, shape, false);

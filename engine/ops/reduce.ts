@@ -4,23 +4,28 @@
  * (a recorded op, so its gradient comes for free).
  */
 import { apply, primitive, takeBuffer } from '../autograd.js';
-import { fail, fmtShape } from '../errors.js';
+import { describe, fail, fmtShape } from '../errors.js';
 import type { Shape } from '../shape.js';
 import { normDim, reducedShape, sizeOf } from '../shape.js';
+import type { TensorLike } from '../convert.js';
+import { flag, toIndex, toTensor } from '../convert.js';
 import type { Dims, IndexLike } from '../tensor.js';
 import { Tensor } from '../tensor.js';
 import { pairwiseRowScratch, pairwiseRowSum, pairwiseSum } from '../numerics.js';
 import { mul } from './elementwise.js';
-import { permute, toIndex } from './shape-ops.js';
+import { permute } from './shape-ops.js';
 
 export interface Layout { outer: number; r: number; inner: number; shape: Shape }
 
 /** Normalises `dim` and returns the input (permuted when needed) and the layout to reduce over. */
-export function reductionPlan(fn: string, x: Tensor, dim: Dims | undefined, keepDim: boolean): { x: Tensor; lay: Layout; all: boolean } {
+export function reductionPlan(fn: string, input: TensorLike, dim: Dims | undefined, keepDim: boolean): { x: Tensor; lay: Layout; all: boolean } {
+  const x = toTensor(fn, 'input', input);
+  flag(fn, 'keepDim', keepDim);
   const nd = x.ndim;
-  if (dim === undefined) return { x, lay: { outer: 1, r: x.size, inner: 1, shape: keepDim ? x.shape.map(() => 1) : [] }, all: true };
-  const list = typeof dim === 'number' ? [dim] : Array.from(dim);
-  if (!list.every((d) => typeof d === 'number')) fail(fn, `dim must be a number or an array of numbers, got ${JSON.stringify(dim)}`);
+  if (dim === undefined || dim === null) return { x, lay: { outer: 1, r: x.size, inner: 1, shape: keepDim ? x.shape.map(() => 1) : [] }, all: true };
+  if (typeof dim !== 'number' && !Array.isArray(dim)) fail(fn, `dim must be a number, an array of numbers or null, got ${describe(dim)}`);
+  const list: number[] = typeof dim === 'number' ? [dim] : Array.from(dim as readonly number[]);
+  if (!list.every((d) => typeof d === 'number')) fail(fn, `dim must be a number, an array of numbers or null, got ${describe(dim)}`);
   // NOTE: an empty list of dims reduces over every dim, as torch.sum(x, []) and torch.amax(x, []) do.
   if (list.length === 0) return reductionPlan(fn, x, undefined, keepDim);
   const dims = list.map((d) => normDim(fn, d, nd)).sort((a, b) => a - b);
@@ -65,12 +70,12 @@ const SUM = primitive<Layout, void>({
   },
 });
 
-export function sum(x: Tensor, dim?: Dims, keepDim = false): Tensor {
+export function sum(x: TensorLike, dim?: Dims, keepDim = false): Tensor {
   const p = reductionPlan('sum', x, dim, keepDim);
   return apply(SUM, [p.x], p.lay);
 }
 
-export function mean(x: Tensor, dim?: Dims, keepDim = false): Tensor {
+export function mean(x: TensorLike, dim?: Dims, keepDim = false): Tensor {
   const p = reductionPlan('mean', x, dim, keepDim);
   return mul(apply(SUM, [p.x], p.lay), 1 / p.lay.r);
 }
@@ -146,7 +151,7 @@ const MAX = extremePrimitive('max');
 const MIN = extremePrimitive('min');
 const MIN_EXCLUDING = extremePrimitive('minExcluding');
 
-function extreme(fn: 'max' | 'min', x: Tensor, dim: Dims | undefined, keepDim: boolean): Tensor {
+function extreme(fn: 'max' | 'min', x: TensorLike, dim: Dims | undefined, keepDim: boolean): Tensor {
   const p = reductionPlan(fn, x, dim, keepDim);
   return apply(fn === 'max' ? MAX : MIN, [p.x], { ...p.lay, sign: fn === 'max' ? 1 : -1, even: p.all, exclude: null });
 }
@@ -156,9 +161,10 @@ function extreme(fn: 'max' | 'min', x: Tensor, dim: Dims | undefined, keepDim: b
  * with or without the kept dim): the lowest rival of a chosen entry, such as the most offending
  * incorrect answer of an energy table. Ties go to the lowest index, and so does the gradient.
  */
-export function minExcluding(x: Tensor, dim: number, index: IndexLike, keepDim = false): Tensor {
+export function minExcluding(input: TensorLike, dim: number, index: IndexLike, keepDim = false): Tensor {
   const fn = 'minExcluding';
-  if (typeof dim !== 'number') fail(fn, `dim must be a number, got ${JSON.stringify(dim)}`);
+  const x = toTensor(fn, 'input', input);
+  if (typeof dim !== 'number') fail(fn, `dim must be a number, got ${describe(dim)}`);
   const p = reductionPlan(fn, x, dim, keepDim);
   const { outer, r, inner } = p.lay;
   if (x.ndim === 0 || r < 2) fail(fn, `dim ${dim} must have at least 2 entries to leave one out, got input shape ${fmtShape(x.shape)}`);
@@ -173,8 +179,8 @@ export function minExcluding(x: Tensor, dim: number, index: IndexLike, keepDim =
   return apply(MIN_EXCLUDING, [p.x], { ...p.lay, sign: -1, even: false, exclude: idx.data });
 }
 
-export const max = (x: Tensor, dim?: Dims, keepDim = false): Tensor => extreme('max', x, dim, keepDim);
-export const min = (x: Tensor, dim?: Dims, keepDim = false): Tensor => extreme('min', x, dim, keepDim);
+export const max = (x: TensorLike, dim?: Dims, keepDim = false): Tensor => extreme('max', x, dim, keepDim);
+export const min = (x: TensorLike, dim?: Dims, keepDim = false): Tensor => extreme('min', x, dim, keepDim);
 
 // log Σ exp(x) = m + log Σ exp(x - m) with m the max; an infinite m is replaced by 0 (as PyTorch)
 // so that a row of -Infinity gives -Infinity rather than NaN.
@@ -215,13 +221,14 @@ const LSE = primitive<Layout, void>({
   },
 });
 
-export function logSumExp(x: Tensor, dim?: Dims, keepDim = false): Tensor {
+export function logSumExp(x: TensorLike, dim?: Dims, keepDim = false): Tensor {
   const p = reductionPlan('logSumExp', x, dim, keepDim);
   return apply(LSE, [p.x], p.lay);
 }
 
-function argExtreme(fn: 'argMax' | 'argMin', x: Tensor, dim: number | undefined, keepDim: boolean): Tensor {
-  if (dim !== undefined && typeof dim !== 'number') fail(fn, `dim must be a number, got ${JSON.stringify(dim)}`);
+function argExtreme(fn: 'argMax' | 'argMin', input: TensorLike, dim: number | null | undefined, keepDim: boolean): Tensor {
+  if (dim !== undefined && dim !== null && typeof dim !== 'number') fail(fn, `dim must be a number or null, got ${describe(dim)}`);
+  const x = toTensor(fn, 'input', input);
   const p = reductionPlan(fn, x, dim, keepDim);
   const { outer, r, inner } = p.lay;
   if (r === 0) fail(fn, `cannot reduce over an empty dim (input shape ${fmtShape(x.shape)})`);
@@ -233,5 +240,5 @@ function argExtreme(fn: 'argMax' | 'argMin', x: Tensor, dim: number | undefined,
   return new Tensor(out, p.lay.shape, false);
 }
 
-export const argMax = (x: Tensor, dim?: number, keepDim = false): Tensor => argExtreme('argMax', x, dim, keepDim);
-export const argMin = (x: Tensor, dim?: number, keepDim = false): Tensor => argExtreme('argMin', x, dim, keepDim);
+export const argMax = (x: TensorLike, dim?: number | null, keepDim = false): Tensor => argExtreme('argMax', x, dim, keepDim);
+export const argMin = (x: TensorLike, dim?: number | null, keepDim = false): Tensor => argExtreme('argMin', x, dim, keepDim);

@@ -3,55 +3,12 @@ import type { Grad } from '../autograd.js';
 import { apply, primitive } from '../autograd.js';
 import { describe, fail, fmtShape } from '../errors.js';
 import type { Shape } from '../shape.js';
-import { broadcastData, canBroadcastTo, normDim, sameShape, sizeOf, stridesOf } from '../shape.js';
+import { broadcastData, canBroadcastTo, checkSize, normDim, sameShape, sizeOf, stridesOf } from '../shape.js';
 import type { Box } from '../storage.js';
 import { boxAddInto, boxCopy, permuteCopy } from '../storage.js';
-import type { IndexLike, NestedNumbers } from '../tensor.js';
-import { Tensor } from '../tensor.js';
-
-/** Reads a Tensor or nested number array of integer indices, naming `fn` and `arg` on bad input. */
-export function toIndex(fn: string, arg: string, x: IndexLike): { data: Float64Array; shape: number[] } {
-  let data: Float64Array;
-  let shape: number[];
-  if (x instanceof Tensor) {
-    data = x.data;
-    shape = x.shape.slice();
-  } else {
-    const flat = flatten(fn, arg, x as NestedNumbers);
-    data = flat.data;
-    shape = flat.shape;
-  }
-  for (let i = 0; i < data.length; i++) {
-    if (!Number.isInteger(data[i])) fail(fn, `${arg} must hold integers, got ${describe(data[i])} at flat position ${i}`);
-  }
-  return { data, shape };
-}
-
-/** Flattens nested number arrays, checking that they are rectangular. */
-export function flatten(fn: string, arg: string, x: NestedNumbers): { data: Float64Array; shape: number[] } {
-  const shape: number[] = [];
-  let probe: NestedNumbers = x;
-  while (Array.isArray(probe)) {
-    shape.push(probe.length);
-    probe = (probe as NestedNumbers[])[0];
-    if (probe === undefined) break;
-  }
-  const data = new Float64Array(sizeOf(shape));
-  let k = 0;
-  const walk = (v: NestedNumbers, d: number): void => {
-    if (d === shape.length) {
-      if (typeof v !== 'number') fail(fn, `${arg} must be a number or nested arrays of numbers, found ${describe(v)}`);
-      data[k++] = v;
-      return;
-    }
-    if (!Array.isArray(v) || v.length !== shape[d]) {
-      fail(fn, `${arg} is ragged: expected an array of length ${shape[d]} at depth ${d}, found ${describe(v)}`);
-    }
-    for (const e of v as NestedNumbers[]) walk(e, d + 1);
-  };
-  walk(x, 0);
-  return { data, shape };
-}
+import type { TensorLike } from '../convert.js';
+import { tensorList, toIndex, toTensor } from '../convert.js';
+import type { IndexLike, Tensor } from '../tensor.js';
 
 const RESHAPE = primitive<Shape, void>({
   name: 'reshape',
@@ -63,7 +20,18 @@ const RESHAPE = primitive<Shape, void>({
   },
 });
 
-export function reshape(x: Tensor, shape: readonly number[]): Tensor {
+/** A shape as the caller may give it: an array of dims, or one number for a 1-D shape. */
+function shapeOf(fn: string, shape: unknown, minDim: number): number[] {
+  const s = typeof shape === 'number' ? [shape] : shape;
+  if (!Array.isArray(s) || !s.every((d) => Number.isInteger(d) && d >= minDim)) {
+    fail(fn, `shape must be an array of integers >= ${minDim} or one such integer, got ${describe(shape)}`);
+  }
+  return s.slice();
+}
+
+export function reshape(input: TensorLike, shapeArgument: number | readonly number[]): Tensor {
+  const x = toTensor('reshape', 'input', input);
+  const shape = shapeOf('reshape', shapeArgument, -1);
   const n = x.size;
   const free = shape.filter((d) => d === -1).length;
   if (free > 1 || !shape.every((d) => Number.isInteger(d) && d >= -1)) {
@@ -92,7 +60,10 @@ const PERMUTE = primitive<readonly number[], void>({
   },
 });
 
-export function permute(x: Tensor, dims: readonly number[]): Tensor {
+export function permute(input: TensorLike, dimsArgument: number | readonly number[]): Tensor {
+  const x = toTensor('permute', 'input', input);
+  const dims = typeof dimsArgument === 'number' ? [dimsArgument] : dimsArgument;
+  if (!Array.isArray(dims)) fail('permute', `dims must be an array of dims, got ${describe(dimsArgument)}`);
   if (dims.length !== x.ndim) fail('permute', `dims must list all ${x.ndim} dims, got ${JSON.stringify(dims)}`);
   const perm = dims.map((d) => normDim('permute', d, x.ndim, 'dims'));
   if (new Set(perm).size !== perm.length) fail('permute', `dims must not repeat a dim, got ${JSON.stringify(dims)}`);
@@ -100,7 +71,8 @@ export function permute(x: Tensor, dims: readonly number[]): Tensor {
   return apply(PERMUTE, [x], perm);
 }
 
-export function transpose(x: Tensor, dim0 = -2, dim1 = -1): Tensor {
+export function transpose(input: TensorLike, dim0 = -2, dim1 = -1): Tensor {
+  const x = toTensor('transpose', 'input', input);
   if (x.ndim < 2 && dim0 === -2 && dim1 === -1) return apply(RESHAPE, [x], x.shape);
   const a = normDim('transpose', dim0, x.ndim, 'dim0');
   const b = normDim('transpose', dim1, x.ndim, 'dim1');
@@ -108,15 +80,17 @@ export function transpose(x: Tensor, dim0 = -2, dim1 = -1): Tensor {
   return permute(x, perm);
 }
 
-export function unsqueeze(x: Tensor, dim: number): Tensor {
+export function unsqueeze(input: TensorLike, dim: number): Tensor {
+  const x = toTensor('unsqueeze', 'input', input);
   const d = normDim('unsqueeze', dim, x.ndim + 1);
   const shape = x.shape.slice();
   shape.splice(d, 0, 1);
   return apply(RESHAPE, [x], shape);
 }
 
-export function squeeze(x: Tensor, dim?: number): Tensor {
-  if (dim === undefined) return apply(RESHAPE, [x], x.shape.filter((s) => s !== 1));
+export function squeeze(input: TensorLike, dim?: number | null): Tensor {
+  const x = toTensor('squeeze', 'input', input);
+  if (dim === undefined || dim === null) return apply(RESHAPE, [x], x.shape.filter((s) => s !== 1));
   const d = normDim('squeeze', dim, x.ndim);
   if (x.ndim === 0 || x.shape[d] !== 1) return apply(RESHAPE, [x], x.shape);
   return apply(RESHAPE, [x], x.shape.filter((_, i) => i !== d));
@@ -132,12 +106,15 @@ const EXPAND = primitive<Shape, void>({
   },
 });
 
-export function expand(x: Tensor, shape: readonly number[]): Tensor {
+export function expand(input: TensorLike, shapeArgument: number | readonly number[]): Tensor {
+  const x = toTensor('expand', 'input', input);
+  const shape = shapeOf('expand', shapeArgument, -1);
   const off = shape.length - x.ndim;
   const resolved = shape.map((d, i) => (d === -1 && i >= off ? x.shape[i - off] : d));
   if (off < 0 || !resolved.every((d) => Number.isInteger(d) && d >= 0) || !canBroadcastTo(x.shape, resolved)) {
     fail('expand', `cannot expand a tensor of shape ${fmtShape(x.shape)} to ${fmtShape(shape)}`);
   }
+  checkSize('expand', resolved);
   if (sameShape(x.shape, resolved)) return apply(RESHAPE, [x], x.shape);
   return apply(EXPAND, [x], resolved);
 }
@@ -158,7 +135,8 @@ const GATHER = primitive<GatherAttrs, void>({
   },
 });
 
-export function gather(x: Tensor, dim: number, index: IndexLike): Tensor {
+export function gather(input: TensorLike, dim: number, index: IndexLike): Tensor {
+  const x = toTensor('gather', 'input', input);
   const d = normDim('gather', dim, x.ndim);
   const idx = toIndex('gather', 'index', index);
   const xs = x.ndim === 0 ? [1] : x.shape;
@@ -190,7 +168,8 @@ export function gather(x: Tensor, dim: number, index: IndexLike): Tensor {
   return apply(GATHER, [x], { dim: d, src, shape: idx.shape });
 }
 
-export function indexSelect(x: Tensor, dim: number, index: IndexLike): Tensor {
+export function indexSelect(input: TensorLike, dim: number, index: IndexLike): Tensor {
+  const x = toTensor('indexSelect', 'input', input);
   const d = normDim('indexSelect', dim, x.ndim);
   const idx = toIndex('indexSelect', 'index', index);
   if (idx.shape.length > 1) fail('indexSelect', `index must be 1-D, got shape ${fmtShape(idx.shape)}`);
@@ -224,11 +203,12 @@ const SLICE = primitive<Box, void>({
 });
 
 /** `x[..., start:end:step, ...]` along `dim`, with Python's clamping of out-of-range bounds. */
-export function slice(x: Tensor, dim: number, start?: number, end?: number, step = 1): Tensor {
+export function slice(input: TensorLike, dim: number, start?: number | null, end?: number | null, step = 1): Tensor {
+  const x = toTensor('slice', 'input', input);
   const d = normDim('slice', dim, x.ndim);
   if (!Number.isInteger(step) || step < 1) fail('slice', `step must be a positive integer, got ${describe(step)}`);
   for (const [name, v] of [['start', start], ['end', end]] as const) {
-    if (v !== undefined && !Number.isInteger(v)) fail('slice', `${name} must be an integer, got ${describe(v)}`);
+    if (v !== undefined && v !== null && !Number.isInteger(v)) fail('slice', `${name} must be an integer, got ${describe(v)}`);
   }
   const n = x.shape[d];
   const clampIdx = (v: number): number => Math.min(Math.max(v < 0 ? v + n : v, 0), n);
@@ -271,10 +251,8 @@ const CONCAT = primitive<number, void>({
   },
 });
 
-export function concat(tensors: readonly Tensor[], dim = 0): Tensor {
-  if (!Array.isArray(tensors) || tensors.length === 0 || !tensors.every((t) => t instanceof Tensor)) {
-    fail('concat', `tensors must be a non-empty array of Tensors, got ${describe(tensors)}`);
-  }
+export function concat(list: readonly Tensor[], dim = 0): Tensor {
+  const tensors = tensorList('concat', 'tensors', list);
   const first = tensors[0];
   if (first.ndim === 0) fail('concat', 'zero-dimensional tensors cannot be concatenated (use stack)');
   const d = normDim('concat', dim, first.ndim);
@@ -283,14 +261,12 @@ export function concat(tensors: readonly Tensor[], dim = 0): Tensor {
       fail('concat', `tensor ${i} has shape ${fmtShape(t.shape)}, which does not match ${fmtShape(first.shape)} outside dim ${d}`);
     }
   });
-  // A copy: the graph must not change if the caller later edits its array.
-  return apply(CONCAT, tensors.slice(), d);
+  // `tensorList` copied the array: the graph must not change if the caller later edits theirs.
+  return apply(CONCAT, tensors, d);
 }
 
-export function stack(tensors: readonly Tensor[], dim = 0): Tensor {
-  if (!Array.isArray(tensors) || tensors.length === 0 || !tensors.every((t) => t instanceof Tensor)) {
-    fail('stack', `tensors must be a non-empty array of Tensors, got ${describe(tensors)}`);
-  }
+export function stack(list: readonly Tensor[], dim = 0): Tensor {
+  const tensors = tensorList('stack', 'tensors', list);
   const first = tensors[0];
   tensors.forEach((t, i) => {
     if (!sameShape(t.shape, first.shape)) fail('stack', `tensor ${i} has shape ${fmtShape(t.shape)}, expected ${fmtShape(first.shape)}`);

@@ -4,6 +4,8 @@
  */
 import { apply, primitive, takeBuffer } from '../autograd.js';
 import { normDim, sizeOf } from '../shape.js';
+import type { TensorLike } from '../convert.js';
+import { toTensor } from '../convert.js';
 import type { Tensor } from '../tensor.js';
 
 interface Lay { outer: number; r: number; inner: number }
@@ -83,5 +85,12 @@ const SOFTMAX = primitive<Lay, void>({
   },
 });
 
-export const softmax = (x: Tensor, dim: number): Tensor => apply(SOFTMAX, [x], layout('softmax', x, dim));
-export const logSoftmax = (x: Tensor, dim: number): Tensor => apply(LOG_SOFTMAX, [x], layout('logSoftmax', x, dim));
+export function softmax(input: TensorLike, dim: number): Tensor {
+  const x = toTensor('softmax', 'input', input);
+  return apply(SOFTMAX, [x], layout('softmax', x, dim));
+}
+
+export function logSoftmax(input: TensorLike, dim: number): Tensor {
+  const x = toTensor('logSoftmax', 'input', input);
+  return apply(LOG_SOFTMAX, [x], layout('logSoftmax', x, dim));
+}

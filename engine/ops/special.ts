@@ -7,6 +7,8 @@ import { apply, primitive, takeBuffer } from '../autograd.js';
 import { broadcastData, broadcastShapes, sameShape } from '../shape.js';
 import type { Shape } from '../shape.js';
 import { logAddExp as logAddExpScalar, sigmoidExact, softplusExact } from '../numerics.js';
+import type { TensorLike } from '../convert.js';
+import { toTensor } from '../convert.js';
 import type { Tensor } from '../tensor.js';
 
 type F64 = Float64Array;
@@ -101,7 +103,31 @@ export const CLAMP_MIN_STRAIGHT_THROUGH = primitive<number, void>({
   },
 });
 
-export const logSigmoid = (x: Tensor): Tensor => apply(LOG_SIGMOID, [x], undefined);
-export const xlogy = (x: Tensor, y: Tensor): Tensor => apply(XLOGY, [x, y], undefined);
-export const logAddExp = (a: Tensor, b: Tensor): Tensor => apply(LOG_ADD_EXP, [a, b], undefined);
+/**
+ * `log σ(x) = -log(1 + e^-x)`, exact for every x.
+ * @param input any shape
+ * @returns the input's shape
+ * PyTorch: `torch.nn.functional.logsigmoid`.
+ * @example
+ * logSigmoid([0]).item(); // => -Math.LN2
+ */
+export const logSigmoid = (input: TensorLike): Tensor => apply(LOG_SIGMOID, [toTensor('logSigmoid', 'input', input)], undefined);
+
+/**
+ * `x · log y`, with `0 · log y = 0` (also where y is 0); NaN where y is NaN. Broadcasts.
+ * PyTorch: `torch.xlogy`.
+ * @example
+ * xlogy([0, 2], [0, 1]).toArray(); // => [0, 0]
+ */
+export const xlogy = (x: TensorLike, y: TensorLike): Tensor =>
+  apply(XLOGY, [toTensor('xlogy', 'x', x), toTensor('xlogy', 'y', y)], undefined);
+
+/**
+ * `log(e^a + e^b)` without overflow. Broadcasts.
+ * PyTorch: `torch.logaddexp`.
+ * @example
+ * logAddExp([1000], [1000]).item(); // => 1000 + Math.LN2
+ */
+export const logAddExp = (a: TensorLike, b: TensorLike): Tensor =>
+  apply(LOG_ADD_EXP, [toTensor('logAddExp', 'a', a), toTensor('logAddExp', 'b', b)], undefined);
 export const clampMinStraightThrough = (x: Tensor, min: number): Tensor => apply(CLAMP_MIN_STRAIGHT_THROUGH, [x], min);

@@ -147,7 +147,7 @@ describe('unknown option names and bad option values', () => {
     ['full', () => full([2], 1, { grad: true } as never), "full: unknown option 'grad'"],
     ['arange', () => arange(0, 3, 0), 'arange: ', 'step != 0'],
     ['rand', () => rand([2], { sed: 1 } as never), "rand: unknown option 'sed'"],
-    ['randn', () => randn([2], { seed: 1.5 }), 'randn: seed must be an integer, got 1.5'],
+    ['randn', () => randn([2], { seed: 1.5 }), 'randn: seed must be an integer in [0, 2^32), got 1.5'],
     ['rand shape', () => rand([2, -1]), 'rand: shape must be an array of non-negative integers'],
     ['clamp', () => x23().clamp(), 'clamp: at least one of min and max'],
     ['gradCheck', () => { const r = gradCheck((t) => t, [x23()], { step: 1 } as never); throw new Error(r.error); }, "gradCheck: unknown option 'step'"],

@@ -1,6 +1,5 @@
-import { gradCheck, tensor } from '../../engine/index.js';
+import { apply, gradCheck, primitive, tensor } from '../../engine/index.js';
 import type { Tensor } from '../../engine/index.js';
-import { apply, primitive } from '../../engine/autograd.js';
 
 // A primitive whose backward rule is deliberately wrong: y = x², but it claims dy/dx = 3x.
 const WRONG_SQUARE = primitive<void, Float64Array>({
@@ -51,9 +50,16 @@ describe('gradCheck', () => {
     const noGradInput = gradCheck((t) => t.exp(), [tensor([1])]);
     expect(noGradInput.ok).toBe(false);
     expect(noGradInput.error).toContain('no input has requiresGrad');
-    const nonLeaf = gradCheck((t) => t.exp(), [x.mul(2)]);
-    expect(nonLeaf.ok).toBe(false);
-    expect(nonLeaf.error).toContain('inputs[0] requires grad but is not a leaf tensor');
+  });
+
+  it('checks a non-leaf input as a leaf, without touching any .grad (it differentiates through gradientsOf)', () => {
+    const x = tensor([1, 2], { requiresGrad: true });
+    const nonLeaf = gradCheck((t) => t.exp().sum(), [x.mul(2)]);
+    expect(nonLeaf.ok).toBe(true);
+    expect(nonLeaf.checks).toBeGreaterThan(0);
+    expect(x.grad).toBeNull();
+    const wrong = gradCheck((t) => wrongSquare(t).sum(), [x.mul(2)]);
+    expect(wrong.ok).toBe(false);
   });
 
   it('restores the inputs\' data and gradients, even when fn throws at a perturbed point', () => {

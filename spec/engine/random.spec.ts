@@ -47,7 +47,7 @@ function referenceUniforms(seed: number, n: number): number[] {
 }
 
 describe('the seeded generator (sfc32 seeded by splitmix32)', () => {
-  it.each([0, 1, 42, 2 ** 31, -1, 123456789])('raw 32-bit outputs for seed %p equal a BigInt model', (seed) => {
+  it.each([0, 1, 42, 2 ** 31, 2 ** 32 - 1, 123456789])('raw 32-bit outputs for seed %p equal a BigInt model', (seed) => {
     const rng = new Rng(seed);
     const ref = referenceStream(seed);
     for (let i = 0; i < 50; i++) expect(rng.nextUint32()).toBe(Number(ref()));
