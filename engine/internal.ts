@@ -13,7 +13,5 @@ export type { Field, Schema, Parsed, NumberRule } from './options.js';
 export { reduce } from './reduction.js';
 export { clampMinStraightThrough } from './ops/special.js';
 export * as numerics from './numerics.js';
-export * from './fused/index.js';
-export * as ctcKernels from './fused/ctc.js';
 export { declaredPrimitives, gradientsOf, takeBuffer } from './autograd.js';
 export { broadcastData, broadcastShapes, canBroadcastTo, normDim, sameShape, sizeOf, stridesOf } from './shape.js';

@@ -4,7 +4,7 @@
  */
 import { describe, fail, fmtShape } from '../engine/errors.js';
 import { sameShape } from '../engine/shape.js';
-import { flatten } from '../engine/ops/shape-ops.js';
+import { flatten } from '../engine/convert.js';
 import type { NestedNumbers } from '../engine/tensor.js';
 import { Tensor } from '../engine/tensor.js';
 
