@@ -1,9 +1,8 @@
 /** Viterbi forced alignment of a target to the frames. */
 import type { Tensor } from '../engine/index.js';
-import { fail, parseOptions } from '../engine/internal.js';
+import { ctcKernels, fail, parseOptions } from '../engine/internal.js';
 import type { IndexInput, LengthsInput } from './args.js';
-import { blankOption, minFrames, problemArgs } from './args.js';
-import { extend, workspace } from './recursion.js';
+import { blankOption, problemArgs } from './args.js';
 
 export interface CtcAlignOptions {
   /** Index of the blank class (default 0). */
@@ -47,7 +46,7 @@ export function ctcAlign(logProbs: Tensor, targets: IndexInput, inputLengths: Le
   const { N, C } = p.dims;
   const { labels, offsets } = p.targets;
   for (let n = 0; n < N; n++) {
-    const need = minFrames(labels, offsets[n], offsets[n + 1]);
+    const need = ctcKernels.minFrames(labels, offsets[n], offsets[n + 1]);
     if (need > p.inputLengths[n]) {
       fail(fn, `inputLengths[${n}] is ${p.inputLengths[n]}, below the ${need} frames target ${n} needs (its length plus one blank per adjacent repeat); no alignment exists`);
     }
@@ -55,11 +54,11 @@ export function ctcAlign(logProbs: Tensor, targets: IndexInput, inputLengths: Le
   const lp = p.lp.data; // [T, N, C]
   let maxLen = 0;
   for (let n = 0; n < N; n++) maxLen = Math.max(maxLen, offsets[n + 1] - offsets[n]);
-  const ws = workspace(maxLen);
+  const ws = new ctcKernels.CtcScratch(maxLen, C);
   const out: number[][] = [];
   for (let n = 0; n < N; n++) {
     const Tn = p.inputLengths[n];
-    const L = extend(labels, offsets[n], offsets[n + 1] - offsets[n], p.blank, ws);
+    const L = ws.extend(labels, offsets[n], offsets[n + 1] - offsets[n], p.blank);
     const { ext, skip } = ws;
     // first[s]: frames needed to reach state s from the start; last[s]: frames needed from s
     // (inclusive) to the end. State s is usable at frame t iff first[s] ≤ t + 1 and last[s] ≤ Tn − t.

@@ -3,6 +3,7 @@
  * recursion runs, so a call that throws leaves its inputs and their gradients untouched.
  */
 import type { IndexLike, Tensor } from '../engine/index.js';
+import type { ctcKernels } from '../engine/internal.js';
 import { describe, fail, fmtShape, number, toTensor } from '../engine/internal.js';
 
 /** Index-valued arguments: a Tensor or (nested) number arrays. */
@@ -10,19 +11,8 @@ export type IndexInput = IndexLike;
 /** Per-sample lengths: a `number[]` or a Tensor; an unbatched call also takes a plain number. */
 export type LengthsInput = Tensor | number | readonly number[];
 
-/** The shape of `logProbs`: `[T, N, C]`, or `[T, C]` read as N = 1 (`batched` false). */
-export interface Dims {
-  T: number;
-  N: number;
-  C: number;
-  batched: boolean;
-}
-
-/** Targets with their lengths, as flat concatenated labels: sample n owns `labels[offsets[n] .. offsets[n + 1])`. */
-export interface Targets {
-  labels: Int32Array;
-  offsets: Int32Array;
-}
+type Dims = ctcKernels.CtcDims;
+type Targets = ctcKernels.CtcTargets;
 
 export function logProbsArg(fn: string, x: unknown): { lp: Tensor; dims: Dims } {
   const lp = toTensor(fn, 'logProbs', x);
@@ -112,13 +102,6 @@ export function targetsArg(fn: string, x: unknown, lengths: Int32Array, batched:
     }
   }
   return { labels, offsets };
-}
-
-/** Frames a target needs: one per label plus one blank between each pair of equal adjacent labels. */
-export function minFrames(labels: Int32Array, from: number, to: number): number {
-  let need = to - from;
-  for (let i = from + 1; i < to; i++) if (labels[i] === labels[i - 1]) need++;
-  return need;
 }
 
 /** Everything a loss or an alignment reads, checked: the shared front half of ctcLoss and ctcAlign. */

@@ -1,7 +1,7 @@
 /** Which samples a CTC loss can score at all. */
 import type { IndexInput, LengthsInput } from './args.js';
-import { lengthsArg, minFrames, targetsArg } from './args.js';
-import { describe, fail } from '../engine/internal.js';
+import { lengthsArg, targetsArg } from './args.js';
+import { ctcKernels, describe, fail } from '../engine/internal.js';
 
 export interface CtcFeasibility {
   /** Frames the target needs: its length plus one blank per pair of equal adjacent labels. */
@@ -44,7 +44,7 @@ export function ctcFeasible(targets: IndexInput, inputLengths: LengthsInput, tar
   const il = lengthsArg(fn, 'inputLengths', inputLengths, tl.length, batched);
   const { labels, offsets } = targetsArg(fn, targets, tl, batched);
   return Array.from(tl, (_len, n) => {
-    const need = minFrames(labels, offsets[n], offsets[n + 1]);
+    const need = ctcKernels.minFrames(labels, offsets[n], offsets[n + 1]);
     return { minFrames: need, inputLength: il[n], feasible: need <= il[n] };
   });
 }

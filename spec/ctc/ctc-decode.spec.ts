@@ -85,7 +85,7 @@ describe('ctcBeamSearch', () => {
 
   it('rejects a bad beamWidth or topK', () => {
     const lp = tensor([[-0.2, -2]]);
-    expectThrowsWith(() => ctcBeamSearch(lp, 1, { beamWidth: 0 }), 'ctcBeamSearch: ', 'beamWidth', 'at least 1', '0');
+    expectThrowsWith(() => ctcBeamSearch(lp, 1, { beamWidth: 0 }), 'ctcBeamSearch: ', 'beamWidth', '1', 'got 0');
     expectThrowsWith(() => ctcBeamSearchDetailed(lp, 1, { beamWidth: 2, topK: 3 }), 'ctcBeamSearchDetailed: ', 'topK', 'at most beamWidth = 2', '3');
     expectThrowsWith(() => ctcBeamSearch(lp, 1, { topK: 1 } as object), 'ctcBeamSearch: ', "unknown option 'topK'");
   });

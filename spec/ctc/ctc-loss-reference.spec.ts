@@ -252,13 +252,11 @@ describe('ctcLoss numerics', () => {
     expect(ctcLoss(never, [[1]], [2], [1], { reduction: 'none', zeroInfinity: true }).toArray()).toEqual([0]);
   });
 
-  it('is one graph node over logProbs whatever the reduction', () => {
+  it('is one graph node over logProbs, whose per-sample losses the reduction then takes', () => {
     const lp = tensor([[[-0.5, -0.9, -1]], [[-0.7, -0.2, -2]]], { requiresGrad: true });
-    for (const reduction of ['none', 'mean', 'sum'] as const) {
-      const loss = ctcLoss(lp, [[1]], [2], [1], { reduction });
-      expect(loss.node?.prim.name).toBe('ctcLoss');
-      expect(loss.node?.inputs).toEqual([lp]);
-    }
+    const loss = ctcLoss(lp, [[1]], [2], [1], { reduction: 'none' });
+    expect(loss.node?.prim.name).toBe('ctcLoss');
+    expect(loss.node?.inputs).toEqual([lp]);
   });
 
   it('propagates NaN: a NaN frame within the input length makes the loss and the sample\'s gradient NaN; past it, nothing', () => {

@@ -1,11 +1,10 @@
 /**
- * The fast path (one scale per frame, ctc/scaled.ts) against the per-state-exponent recursion
- * (ctc/recursion.ts): equal where the fast path holds, and bailing out, with ctcLoss still exact,
+ * The fast path (one scale per frame, engine/fused/ctc-scaled.ts) against the per-state-exponent
+ * recursion (engine/fused/ctc-exact.ts): equal where the fast path holds, and bailing out, with ctcLoss still exact,
  * where a state drifts out of its range.
  */
 import { ctcLoss } from '../../ctc/index.js';
-import { alphaExtended, alphaRows, betaExtendedGrad, extend, workspace } from '../../ctc/recursion.js';
-import { alphaScaled, betaScaledGrad } from '../../ctc/scaled.js';
+import { ctcKernels } from '../../engine/internal.js';
 import { Rng, Tensor, tensor } from '../../engine/index.js';
 import { expectClose } from '../helpers/index.js';
 import { logSpaceGrad, logSpaceLoss } from './reference.js';
@@ -14,18 +13,19 @@ import { logSpaceGrad, logSpaceLoss } from './reference.js';
 function bothPaths(frames: number[][], target: number[]) {
   const Tn = frames.length;
   const C = frames[0].length;
-  const ws = workspace(target.length);
-  const L = extend(Int32Array.from(target), 0, target.length, 0, ws);
-  const probs = Float64Array.from(frames.flatMap((f) => f.map((v) => Math.exp(v - Math.max(...f)))));
+  const ws = new ctcKernels.CtcScratch(target.length, C);
+  const L = ws.extend(Int32Array.from(target), 0, target.length, 0);
+  const probs = Float64Array.from(frames.flatMap((f) => f.map((v) => Math.exp(v - Math.max(...f))))); // [Tn, C]
   const shift = frames.reduce((s, f) => s + Math.max(...f), 0);
-  const exact = alphaRows(Tn, L);
-  const exactLogP = alphaExtended(probs, 0, C, Tn, L, ws, exact) + shift;
+  const x: ctcKernels.CtcSample = { Tn, L, C, ext: ws.ext, skip: ws.skip, probs, from: 0, at: 0, stride: C };
+  const exact = ctcKernels.alphaRows(Tn, L);
+  const exactLogP = ctcKernels.alphaExact(x, ws, exact) + shift;
   const exactGrad = new Float64Array(Tn * C);
-  betaExtendedGrad(probs, 0, C, Tn, L, ws, exact, 1, exactGrad, 0, C);
+  ctcKernels.betaExactGrad(x, ws, { fast: null, exact }, 1, exactGrad);
   const rows = new Float64Array(Tn * (L + 2));
-  const fastLogP = alphaScaled(probs, 0, C, Tn, L, ws.ext, ws.skip, rows) + shift;
+  const fastLogP = ctcKernels.alphaScaled(x, rows, { frame: -1, logScale: NaN }) + shift;
   const fastGrad = new Float64Array(Tn * C);
-  const betaHeld = Number.isNaN(fastLogP) ? null : betaScaledGrad(probs, 0, C, Tn, L, ws.ext, ws.skip, rows, new Float64Array(L + 2), new Float64Array(L + 2), 1, fastGrad, 0, C);
+  const betaHeld = Number.isNaN(fastLogP) ? null : ctcKernels.betaScaledGrad(x, ws, rows, 1, fastGrad) === null;
   return { exactLogP, exactGrad, fastLogP, fastGrad, betaHeld };
 }
 

@@ -1,53 +1,48 @@
 /**
- * The fast path (ctc/scaled.ts) handing a sample over to the exact path (ctc/recursion.ts) at the
+ * The fast path (engine/fused/ctc-scaled.ts) handing a sample over to the exact path (ctc-exact.ts) at the
  * frame where a state leaves its range, in alpha and in beta: the switched recursion against the
  * pure exact one, and ctcLoss against brute-force enumeration and the log-space references.
  */
 import { ctcLoss } from '../../ctc/index.js';
-import type { Workspace } from '../../ctc/recursion.js';
-import { alphaExtended, alphaRows, betaExtendedGrad, extend, workspace } from '../../ctc/recursion.js';
-import type { Stop } from '../../ctc/scaled.js';
-import { alphaScaled, betaScaledGrad } from '../../ctc/scaled.js';
+import { ctcKernels } from '../../engine/internal.js';
 import { Rng, Tensor, tensor } from '../../engine/index.js';
 import { expectClose } from '../helpers/index.js';
 import { bruteForceLossLog, logSpaceGrad, logSpaceLoss } from './reference.js';
 
 interface Sample {
-  Tn: number;
-  C: number;
-  L: number;
-  ws: Workspace;
-  /** Each frame exponentiated after subtracting its maximum, as ctcLoss does: [Tn, C]. */
-  probs: Float64Array;
+  x: ctcKernels.CtcSample;
+  ws: ctcKernels.CtcScratch;
+  /** The sum of the frames' maxima, subtracted before exponentiating, as ctcLoss does. */
   shift: number;
 }
 
-/** One sample of frames lp[t][c] (blank 0) prepared for the recursions. */
+/** One unbatched sample of frames lp[t][c] (blank 0) prepared for the recursions. */
 function sample(frames: number[][], target: number[]): Sample {
-  const ws = workspace(target.length);
-  const L = extend(Int32Array.from(target), 0, target.length, 0, ws);
-  const probs = Float64Array.from(frames.flatMap((f) => f.map((v) => Math.exp(v - Math.max(...f)))));
+  const C = frames[0].length;
+  const ws = new ctcKernels.CtcScratch(target.length, C);
+  const L = ws.extend(Int32Array.from(target), 0, target.length, 0);
+  const probs = Float64Array.from(frames.flatMap((f) => f.map((v) => Math.exp(v - Math.max(...f))))); // [Tn, C]
   const shift = frames.reduce((s, f) => s + Math.max(...f), 0);
-  return { Tn: frames.length, C: frames[0].length, L, ws, probs, shift };
+  return { x: { Tn: frames.length, L, C, ext: ws.ext, skip: ws.skip, probs, from: 0, at: 0, stride: C }, ws, shift };
 }
 
 /** The exact path alone, from frame 0: log P and the gradient of −log P, [Tn, C]. */
-function pureExact({ Tn, C, L, ws, probs, shift }: Sample) {
-  const rows = alphaRows(Tn, L);
-  const logP = alphaExtended(probs, 0, C, Tn, L, ws, rows) + shift;
-  const grad = new Float64Array(Tn * C);
-  betaExtendedGrad(probs, 0, C, Tn, L, ws, rows, 1, grad, 0, C);
+function pureExact({ x, ws, shift }: Sample) {
+  const rows = ctcKernels.alphaRows(x.Tn, x.L);
+  const logP = ctcKernels.alphaExact(x, ws, rows) + shift;
+  const grad = new Float64Array(x.Tn * x.C);
+  ctcKernels.betaExactGrad(x, ws, { fast: null, exact: rows }, 1, grad);
   return { logP, grad };
 }
 
 /** Runs the fast alpha pass and, where it stops, the exact path from there: log P, stop, rows. */
-function switchedAlpha({ Tn, C, L, ws, probs, shift }: Sample) {
-  const fast = new Float64Array(Tn * (L + 2));
-  const stop: Stop = { frame: -1, logScale: NaN };
-  const held = alphaScaled(probs, 0, C, Tn, L, ws.ext, ws.skip, fast, stop);
+function switchedAlpha({ x, ws, shift }: Sample) {
+  const fast = new Float64Array(x.Tn * (x.L + 2));
+  const stop: ctcKernels.Stop = { frame: -1, logScale: NaN };
+  const held = ctcKernels.alphaScaled(x, fast, stop);
   if (held === held) return { logP: held + shift, stop, fast, exact: null };
-  const exact = alphaRows(Tn, L, stop.frame - 1);
-  const logP = alphaExtended(probs, 0, C, Tn, L, ws, exact, fast, stop.frame) + stop.logScale + shift;
+  const exact = ctcKernels.alphaRows(x.Tn, x.L, stop.frame - 1);
+  const logP = ctcKernels.alphaExact(x, ws, exact, { frame: stop.frame, fast }) + stop.logScale + shift;
   return { logP, stop, fast, exact };
 }
 
@@ -100,9 +95,9 @@ describe('ctcLoss switching from the fast path to the exact path within a sample
       const r = switchedAlpha(s);
       expect(r.exact).not.toBeNull();
       expect(r.stop.frame).toBeGreaterThan(0);
-      expect(r.stop.frame).toBeLessThan(s.Tn - 1);
+      expect(r.stop.frame).toBeLessThan(s.x.Tn - 1);
       expectClose(r.logP, pureExact(s).logP, 1e-12, 0);
-      const rolling = alphaExtended(s.probs, 0, s.C, s.Tn, s.L, s.ws, null, r.fast, r.stop.frame) + r.stop.logScale + s.shift;
+      const rolling = ctcKernels.alphaExact(s.x, s.ws, null, { frame: r.stop.frame, fast: r.fast }) + r.stop.logScale + s.shift;
       expectClose(rolling, r.logP, 0, 0);
     }
   });
@@ -121,16 +116,16 @@ describe('ctcLoss switching from the fast path to the exact path within a sample
     const cases: [number[][], number[]][] = [[betaTiny, [1, 2]], [long.frames, long.target]];
     for (const [frames, target] of cases) {
       const s = sample(frames, target);
-      const { Tn, C, L, ws, probs } = s;
+      const { x, ws } = s;
       const a = switchedAlpha(s);
       expect(a.exact).toBeNull();
-      const grad = new Float64Array(Tn * C);
-      const b = new Float64Array(L + 2);
-      const stop: Stop = { frame: -1, logScale: NaN };
-      expect(betaScaledGrad(probs, 0, C, Tn, L, ws.ext, ws.skip, a.fast, b, new Float64Array(L + 2), 1, grad, 0, C, stop)).toBe(false);
-      expect(stop.frame).toBeGreaterThan(0);
-      expect(stop.frame).toBeLessThan(Tn - 1);
-      betaExtendedGrad(probs, 0, C, Tn, L, ws, null, 1, grad, 0, C, a.fast, stop.frame, b);
+      const grad = new Float64Array(x.Tn * x.C);
+      const handover = ctcKernels.betaScaledGrad(x, ws, a.fast, 1, grad);
+      expect(handover).not.toBeNull();
+      const { frame } = handover as { frame: number; beta: Float64Array };
+      expect(frame).toBeGreaterThan(0);
+      expect(frame).toBeLessThan(x.Tn - 1);
+      ctcKernels.betaExactGrad(x, ws, { fast: a.fast, exact: null }, 1, grad, handover);
       expectClose(Array.from(grad), Array.from(pureExact(s).grad), 1e-12, 1e-14);
     }
   });
@@ -153,8 +148,8 @@ describe('ctcLoss switching from the fast path to the exact path within a sample
     const s = sample(frames, target);
     const a = switchedAlpha(s);
     expect(a.exact).not.toBeNull();
-    const grad = new Float64Array(s.Tn * s.C);
-    betaExtendedGrad(s.probs, 0, s.C, s.Tn, s.L, s.ws, a.exact, 1, grad, 0, s.C, a.fast);
+    const grad = new Float64Array(s.x.Tn * s.x.C);
+    ctcKernels.betaExactGrad(s.x, s.ws, { fast: a.fast, exact: a.exact }, 1, grad);
     expectClose(Array.from(grad), Array.from(pureExact(s).grad), 1e-12, 1e-14);
     // Beta would leave the fast path's range too: run backwards in time, the sample switches again.
     const reversed = sample([...frames].reverse(), [...target].reverse());

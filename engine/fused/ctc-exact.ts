@@ -1,30 +1,27 @@
 /**
- * The CTC forward-backward recursion (Graves et al., 2006) over probabilities with an extended
+ * The exact path of the CTC recursion (Graves et al., 2006): probabilities with a per-state
  * exponent, one sample at a time.
  *
- * A target l of length U becomes the extended sequence l' = (blank, l_1, blank, …, l_U, blank)
- * of L = 2U + 1 states. α_t(s) is the probability of the paths through frames 0..t that end in
- * state s (emission at t included); β_t(s) that of finishing from state s at t (emission at t
- * excluded), so Σ_s α_t(s) β_t(s) = P(l | x) at every t and the posterior of state s at t is
+ * α_t(s) is the probability of the paths through frames 0..t that end in state s (emission at t
+ * included); β_t(s) that of finishing from state s at t (emission at t excluded), so
+ * Σ_s α_t(s) β_t(s) = P(l | x) at every t and the posterior of state s at t is
  * γ_t(s) = α_t(s) β_t(s) / Σ_s' α_t(s') β_t(s').
  *
  * Why not log space: a log-sum-exp costs an exp and a log per state per frame. Why not one scale
- * per frame (Rabiner's rescaling): over thousands of frames the states of one frame drift more
- * than 1e308 apart, the small ones flush to zero, and a state that was negligible early can carry
- * the whole probability later (at T = 10,000 the loss came out 48 nats off). So here each state
- * carries its own exponent (this is the exact path: scaled.ts runs one scale per frame first and
- * hands a sample over here at the frame where some state left that scale's range): a value is
- * m · 2^(300 e) with the mantissa m kept in [2^-150, 2^150). Terms
- * are aligned to the largest exponent before adding; a term two or more exponent steps below is
- * under 2^-300 of the sum and dropped. Nothing underflows, nothing needs an exp or a log, and
- * renormalising is an exact multiplication by a power of two. Each frame's log-probabilities are
- * exponentiated once, after subtracting their maximum; a sample with a log-probability more than
- * MAX_SPREAD below that maximum (or NaN, +Infinity) is left to log-space.ts.
- *
- * Only states inside the window [L - 2(Tn - t), 2t + 2) can lie on a complete path at frame t;
- * the loops skip the rest. Rows carry two pads so that s - 1, s - 2 (alpha) and s + 1, s + 2
- * (beta) never need a bounds test.
+ * per frame (Rabiner's rescaling, ctc-scaled.ts): over thousands of frames the states of one
+ * frame drift more than 1e308 apart, the small ones flush to zero, and a state that was negligible
+ * early can carry the whole probability later (at T = 10,000 the loss came out 48 nats off). So
+ * here each state carries its own exponent, and ctc-scaled.ts hands a sample over at the frame
+ * where some state left its one scale's range: a value is m · 2^(300 e) with the mantissa m kept
+ * in [2^-150, 2^150). Terms are aligned to the largest exponent before adding; a term two or more
+ * exponent steps below is under 2^-300 of the sum and dropped. Nothing underflows, nothing needs
+ * an exp or a log, and renormalising is an exact multiplication by a power of two. Each frame's
+ * log-probabilities are exponentiated once, after subtracting their maximum; a sample with a
+ * log-probability more than MAX_SPREAD below that maximum (or NaN, +Infinity) is left to
+ * ctc-log-space.ts.
  */
+import type { CtcSample, CtcScratch } from './ctc-sample.js';
+import { windowEnd, windowStart } from './ctc-sample.js';
 
 const BIG = 2 ** 300;
 const SMALL = 2 ** -300;
@@ -48,59 +45,6 @@ const STEP = 300 * Math.LN2;
  * takes: e^-550 ≈ 2^-793, so a mantissa ≥ 2^-150 times it stays far above the subnormals.
  */
 export const MAX_SPREAD = 550;
-
-/** Scratch sized once per call, so that the per-frame loops never allocate. */
-export interface Workspace {
-  /** l' with two trailing pads (blank): ext[s] is the class emitted in state s. */
-  readonly ext: Int32Array;
-  /** skip[s] = 1 where state s may be entered from s - 2 (a label differing from the previous label). */
-  readonly skip: Uint8Array;
-  /** Two rolling alpha rows of L + 2 (two leading pads): mantissas and exponents. */
-  readonly am: Float64Array;
-  readonly ae: Int32Array;
-  /** Two rolling beta rows of L + 2 (two trailing pads). */
-  readonly bm: Float64Array;
-  readonly be: Int32Array;
-  /** One frame's aligned products α β, summed for the normaliser and then reused for the gradient. */
-  readonly prod: Float64Array;
-  /** scaled.ts's two beta rows, apart from bm so that a β it hands over survives until loaded. */
-  readonly fb: Float64Array;
-}
-
-export function workspace(maxTargetLength: number): Workspace {
-  const w = 2 * maxTargetLength + 3;
-  return {
-    ext: new Int32Array(w),
-    skip: new Uint8Array(w),
-    am: new Float64Array(2 * w),
-    ae: new Int32Array(2 * w),
-    bm: new Float64Array(2 * w),
-    be: new Int32Array(2 * w),
-    prod: new Float64Array(w),
-    fb: new Float64Array(2 * w),
-  };
-}
-
-/** Fills ws.ext and ws.skip for `labels[from .. from + len)` and returns L = 2 len + 1. */
-export function extend(labels: Int32Array, from: number, len: number, blank: number, ws: Workspace): number {
-  const L = 2 * len + 1;
-  const { ext, skip } = ws;
-  for (let s = 0; s < L + 2; s++) {
-    ext[s] = s % 2 === 1 && s < L ? labels[from + (s - 1) / 2] : blank;
-    skip[s] = s % 2 === 1 && s >= 3 && s < L && ext[s] !== ext[s - 2] ? 1 : 0;
-  }
-  return L;
-}
-
-/** First state of frame t's window (states below it cannot reach the end in time). */
-export function windowStart(L: number, Tn: number, t: number): number {
-  return Math.max(0, L - 2 * (Tn - t));
-}
-
-/** One past the last state of frame t's window (states above it cannot be reached by then). */
-export function windowEnd(L: number, t: number): number {
-  return Math.min(L, 2 * t + 2);
-}
 
 /**
  * Alpha rows for the backward pass, mantissas and exponents: rows of L + 2 for frames
@@ -132,15 +76,15 @@ function fromScaled(src: Float64Array, at: number, m: Float64Array, e: Int32Arra
 }
 
 /**
- * Runs the alpha recursion for one sample over its exponentiated frames, `probs[from + t·C + c]`
- * (each frame shifted by a constant the caller adds back), and returns log P minus the shifts.
- * With `rows`, the rows of frames rows.first .. Tn - 1 are kept there for the backward pass;
- * otherwise two rolling rows are used. With `fast`, the rows alphaScaled completed before it
- * stopped at frame `resume`, the recursion carries on from its row resume - 1 (then rows.first
- * must be resume - 1) and returns log P minus the shifts and minus that row's log scale.
+ * Runs the alpha recursion for sample `x` over its exponentiated frames and returns log P minus
+ * the frames' shifts. With `rows`, the rows of frames rows.first .. Tn - 1 are kept there for the
+ * backward pass; otherwise two rolling rows of `ws` are used. With `resume`, where alphaScaled
+ * stopped and the rows it completed, the recursion carries on from row resume.frame - 1 (then
+ * rows.first must be resume.frame - 1) and returns log P minus the shifts and minus that row's log
+ * scale.
  */
-export function alphaExtended(probs: Float64Array, from: number, C: number, Tn: number, L: number, ws: Workspace, rows: AlphaRows | null, fast: Float64Array | null = null, resume = 0): number {
-  const { ext, skip } = ws;
+export function alphaExact(x: CtcSample, ws: CtcScratch, rows: AlphaRows | null, resume: { frame: number; fast: Float64Array } | null = null): number {
+  const { Tn, L, C, ext, skip, probs, from } = x;
   const W = L + 2;
   const am = rows ? rows.m : ws.am;
   const ae = rows ? rows.e : ws.ae;
@@ -149,12 +93,13 @@ export function alphaExtended(probs: Float64Array, from: number, C: number, Tn: 
     am.fill(0, 0, 2 * W);
     ae.fill(ZERO_E, 0, 2 * W);
   }
+  const t0 = resume !== null ? resume.frame : 0;
   let cur = 2;
-  if (fast !== null && resume > 0) {
-    cur = (rows ? resume - 1 - first : (resume - 1) & 1) * W + 2;
-    fromScaled(fast, (resume - 1) * W + 2, am, ae, cur, windowStart(L, Tn, resume - 1), windowEnd(L, resume - 1));
+  if (resume !== null && t0 > 0) {
+    cur = (rows ? t0 - 1 - first : (t0 - 1) & 1) * W + 2;
+    fromScaled(resume.fast, (t0 - 1) * W + 2, am, ae, cur, windowStart(L, Tn, t0 - 1), windowEnd(L, t0 - 1));
   }
-  for (let t = resume; t < Tn; t++) {
+  for (let t = t0; t < Tn; t++) {
     cur = (rows ? t - first : t & 1) * W + 2;
     const prev = (rows ? t - 1 - first : (t - 1) & 1) * W + 2;
     const p = from + t * C;
@@ -207,23 +152,33 @@ export function alphaExtended(probs: Float64Array, from: number, C: number, Tn: 
 /** Scale of a product m_α m_β (in [2^-300, 2^300)) 0, 1, 2 or 3+ steps below the largest (3+: dropped). */
 const PRODUCT_ALIGN = new Float64Array([1, SMALL, SMALL * SMALL, 0]);
 
+/** The alpha rows a forward pass kept for one sample: the fast path's below exact.first, the exact path's from there. */
+export interface SavedAlpha {
+  readonly fast: Float64Array | null;
+  readonly exact: AlphaRows | null;
+}
+
 /**
- * Runs the beta recursion for one sample backwards from its last frame and, frame by frame,
- * subtracts gn·γ_t(s) from grad[g + t·gStride + l'_s]: the true derivative of gn·(−log P) with
- * respect to that frame's log-probability of l'_s. `probs` and `from` are as for
- * `alphaExtended`; the alpha rows are `rows` from frame rows.first on, and below it `fast`, the
- * rows alphaScaled kept (each frame's alpha may carry its own scale: γ_t is normalised per
- * frame). With `handover`, β of frame `top` as betaScaledGrad left it, the recursion carries on
- * below a fast pass that has already added the gradient of frames top .. Tn - 1. The sample's P
- * must be positive: then every frame's Σ α β is too, its largest term being held exactly.
+ * Runs the beta recursion for sample `x` backwards from its last frame and, frame by frame,
+ * subtracts gn·γ_t(s) from grad[at + t·stride + l'_s]: the true derivative of gn·(−log P) with
+ * respect to that frame's log-probability of l'_s. The alpha rows are alpha.exact from frame
+ * alpha.exact.first on and alpha.fast below it (each frame's alpha may carry its own scale: γ_t is
+ * normalised per frame). With `handover`, β of frame handover.frame as betaScaledGrad left it, the
+ * recursion carries on below a fast pass that has already added the gradient of frames
+ * handover.frame .. Tn - 1. The sample's P must be positive: then every frame's Σ α β is too, its
+ * largest term being held exactly.
  */
-export function betaExtendedGrad(probs: Float64Array, from: number, C: number, Tn: number, L: number, ws: Workspace, rows: AlphaRows | null, gn: number, grad: Float64Array, g: number, gStride: number, fast: Float64Array | null = null, top = Tn - 1, handover: Float64Array | null = null): void {
-  const { ext, skip, bm, be, prod } = ws;
+export function betaExactGrad(x: CtcSample, ws: CtcScratch, alpha: SavedAlpha, gn: number, grad: Float64Array, handover: { frame: number; beta: Float64Array } | null = null): void {
+  const { Tn, L, C, ext, skip, probs, from, at, stride } = x;
+  const { bm, be, prod } = ws;
+  const rows = alpha.exact;
+  const fast = alpha.fast;
+  const top = handover !== null ? handover.frame : Tn - 1;
   const W = L + 2;
   bm.fill(0, 0, 2 * W);
   be.fill(ZERO_E, 0, 2 * W);
   const b0 = (top & 1) * W;
-  if (handover !== null) fromScaled(handover, 0, bm, be, b0, windowStart(L, Tn, top), windowEnd(L, top));
+  if (handover !== null) fromScaled(handover.beta, 0, bm, be, b0, windowStart(L, Tn, top), windowEnd(L, top));
   else {
     bm[b0 + L - 1] = 1;
     be[b0 + L - 1] = BIAS;
@@ -236,7 +191,7 @@ export function betaExtendedGrad(probs: Float64Array, from: number, C: number, T
   for (let t = top; t >= 0; t--) {
     const b = (t & 1) * W;
     const p = from + t * C;
-    const gt = g + t * gStride;
+    const gt = at + t * stride;
     const start = windowStart(L, Tn, t);
     const end = windowEnd(L, t);
     let xm = ws.am;
