@@ -5,7 +5,7 @@
  */
 import type { Server } from 'node:http';
 import type { Browser } from 'playwright-core';
-import { bceLoss, bceWithLogitsLoss, huberLoss, sigmoid, tensor } from '../../index.js';
+import { bceLoss, bceWithLogitsLoss, cosineEmbeddingLoss, huberLoss, randn, sigmoid, tensor } from '../../index.js';
 import { launchBrowser } from '../helpers/browser.js';
 import { TripletTrainer, nearest } from '../../site/src/lib/triplet-model.js';
 import { buildSite, chartCounts, openPage, screenshot, serve, valueOf } from './harness.js';
@@ -72,6 +72,34 @@ describe('companion site', () => {
     await page.waitForFunction(`Number(document.querySelector('#triplet-step').dataset.value) > 40`);
     await page.click('#triplet-pause');
     await screenshot(page, 'triplet');
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('cosine: turning x2 and moving the margin give the losses lossgrad gives; scaling changes nothing', async () => {
+    const { page, errors } = await openChecked('cosine.html', 390);
+    await page.fill('#x2-angle', '140');
+    await page.fill('#cos-margin', '0.25');
+    const x1 = [1.5 * Math.cos((20 * Math.PI) / 180), 1.5 * Math.sin((20 * Math.PI) / 180)];
+    const x2 = [Math.cos((140 * Math.PI) / 180), Math.sin((140 * Math.PI) / 180)];
+    for (const [id, y] of [['cos-loss-pos', 1], ['cos-loss-neg', -1]] as const) {
+      const expected = cosineEmbeddingLoss(tensor([x1]), tensor([x2]), tensor([y]), { margin: 0.25 }).item();
+      expect(Number(await valueOf(page, id))).toBeCloseTo(expected, 12);
+    }
+    expect(Math.abs(Number(await valueOf(page, 'cos-radial')))).toBeLessThan(1e-12);
+    const before = Number(await valueOf(page, 'cos-loss-pos'));
+    await page.fill('#x1-length', '0.4');
+    const short = x1.map((v) => (v * 0.4) / 1.5);
+    const after = Number(await valueOf(page, 'cos-loss-pos'));
+    expect(after).toBeCloseTo(cosineEmbeddingLoss(tensor([short]), tensor([x2]), tensor([1]), { margin: 0.25 }).item(), 12);
+    // Only the 1e-12 that the loss adds to each squared norm sees the length.
+    expect(Math.abs(after - before)).toBeLessThan(1e-11);
+    await page.fill('#equator-logd', '8');
+    const a = randn([1000, 256], { seed: 7 });
+    const b = randn([1000, 256], { seed: 8 });
+    const cos = (cosineEmbeddingLoss(a, b, tensor(new Array(1000).fill(1)), { reduction: 'none' }).toArray() as number[]).map((l) => 1 - l);
+    expect(Number(await valueOf(page, 'equator-share'))).toBe(cos.filter((c) => Math.abs(c) < 0.1).length / 1000);
+    await screenshot(page, 'cosine-phone');
     expect(errors).toEqual([]);
     await page.close();
   });
