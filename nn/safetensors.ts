@@ -83,6 +83,11 @@ function decodeSmallFloat(bits: number, mbits: number, bias: number): number {
  * is padded with spaces so that the data starts at a multiple of 8 bytes, as the reference
  * writer does. F64 is exact; F32, F16 and BF16 round each value to nearest (ties to even),
  * overflow to ±Infinity, and keep NaN.
+ *
+ * NOTE: F16 and BF16 are rounded once, from the float64 value. PyTorch's `.to(torch.float16)`
+ * and `.to(torch.bfloat16)` of a float64 tensor round through float32 first, so the two differ
+ * where that first rounding lands exactly on a tie (1 + 2⁻⁸ + 2⁻⁴⁰ gives 1 + 2⁻⁷ here, 1 there);
+ * elsewhere the bits are PyTorch's (the fixtures compare them).
  * @param stateDict names to tensors (`model.stateDict()`); a name must not be `__metadata__`
  * @param metadata string keys to string values, stored as the header's `__metadata__`
  * @param opts `dtype`: `'F64'` (default), `'F32'`, `'F16'` or `'BF16'`
