@@ -5,9 +5,11 @@
  */
 import type { Server } from 'node:http';
 import type { Browser } from 'playwright-core';
-import { bceLoss, bceWithLogitsLoss, cosineEmbeddingLoss, huberLoss, randn, sigmoid, tensor } from '../../index.js';
+import { bceLoss, bceWithLogitsLoss, cosineEmbeddingLoss, ctcLoss, huberLoss, randn, sigmoid, tensor } from '../../index.js';
 import { launchBrowser } from '../helpers/browser.js';
 import { TripletTrainer, nearest } from '../../site/src/lib/triplet-model.js';
+import { parseTarget, syntheticLogProbs } from '../../site/src/lib/ctc-lattice.js';
+import { CtcTrainer } from '../../site/src/lib/ctc-model.js';
 import { buildSite, chartCounts, openPage, screenshot, serve, valueOf } from './harness.js';
 
 let browser: Browser;
@@ -100,6 +102,36 @@ describe('companion site', () => {
     const cos = (cosineEmbeddingLoss(a, b, tensor(new Array(1000).fill(1)), { reduction: 'none' }).toArray() as number[]).map((l) => 1 - l);
     expect(Number(await valueOf(page, 'equator-share'))).toBe(cos.filter((c) => Math.abs(c) < 0.1).length / 1000);
     await screenshot(page, 'cosine-phone');
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('ctc: a typed target gets 2S + 1 states and the loss ctcLoss gives; too few frames is infeasible', async () => {
+    const { page, errors } = await openChecked('ctc.html');
+    await page.fill('#ctc-target', 'cabbd');
+    await page.fill('#ctc-frames', '11');
+    expect(Number(await valueOf(page, 'ctc-states'))).toBe(2 * 5 + 1);
+    // The drawn lattice: Vega describes each axis for screen readers, the state axis with its row count.
+    const yAxis = await page.locator('#chart-posterior svg g[aria-label^="Y-axis"]').first().getAttribute('aria-label');
+    expect(yAxis).toMatch(/discrete scale with 11 values/);
+    const target = parseTarget('cabbd');
+    const lp = syntheticLogProbs(target, 11, 1, 2);
+    expect(Number(await valueOf(page, 'ctc-loss'))).toBeCloseTo(ctcLoss(lp, target, 11, 5, { reduction: 'sum' }).item(), 10);
+    expect(Number(await valueOf(page, 'ctc-check'))).toBeLessThan(1e-12);
+    expect(Number(await valueOf(page, 'ctc-min-frames'))).toBe(6);
+    await page.fill('#ctc-frames', '5');
+    expect(await page.textContent('#ctc-status')).toContain('infeasible');
+    expect(Number(await valueOf(page, 'ctc-loss'))).toBe(Infinity);
+    await page.fill('#ctc-frames', '11');
+    for (let i = 0; i < 3; i++) await page.click('#ctc-step');
+    const node = new CtcTrainer(1);
+    for (let i = 0; i < 3; i++) node.step();
+    expect(Number(await valueOf(page, 'ctc-train-loss'))).toBeCloseTo(node.loss, 10);
+    expect(Number(await valueOf(page, 'ctc-greedy-ler'))).toBe(node.evaluate().greedy);
+    await page.click('#ctc-start');
+    await page.waitForFunction(`Number(document.querySelector('#ctc-train-step').dataset.value) >= 20`);
+    await page.click('#ctc-pause');
+    await screenshot(page, 'ctc');
     expect(errors).toEqual([]);
     await page.close();
   });
