@@ -61,7 +61,8 @@ function finite(where: string, name: string, v: unknown): number {
  * @param shape at least 2 dims: `[out, in, ...kernel]`
  * @returns `{ fanIn, fanOut }`
  * @example
- * nn.init.calculateFans([64, 40, 5]); // => {"fanIn": 200, "fanOut": 320}
+ * nn.init.calculateFans([64, 40, 5]).fanIn; // => 200
+ * nn.init.calculateFans([64, 40, 5]).fanOut; // => 320
  */
 export function calculateFans(shape: readonly number[]): { fanIn: number; fanOut: number } {
   if (!Array.isArray(shape) || shape.length < 2) fail('calculateFans', `fans need a shape with at least 2 dims, got ${describe(shape)}`);

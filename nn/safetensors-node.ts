@@ -15,9 +15,9 @@ import type { SaveSafetensorsOptions } from './safetensors.js';
  * @param metadata string keys to string values
  * @param opts `dtype` (default `'F64'`)
  * @returns the number of bytes written
- * PyTorch equivalent: `safetensors.torch.save_file(state_dict, path, metadata)`.
- * @example
- * // saveSafetensorsFile('model.safetensors', model.stateDict(), { epoch: '3' });
+ * PyTorch equivalent: `safetensors.torch.save_file(state_dict, path, metadata)`. (No `@example`
+ * here: the doc examples run without file access; spec/nn/safetensors.spec.ts writes and reads
+ * a file.)
  */
 export function saveSafetensorsFile(path: string, stateDict: Record<string, Tensor>, metadata?: Record<string, string>, opts?: SaveSafetensorsOptions): number {
   const bytes = saveSafetensors(stateDict, metadata, opts);

@@ -286,7 +286,7 @@ function decode(view: DataView, p: number, dtype: SafetensorsReadDtype, name: st
  * PyTorch equivalent: `safetensors.torch.load(bytes)`.
  * @example
  * const bytes = nn.saveSafetensors({ 'fc.bias': tensor([0.1, 1e-5]) }, undefined, { dtype: 'BF16' });
- * nn.loadSafetensors(bytes)['fc.bias'].toArray(); // => [0.10009765625, 0.00000999867916107177734375]
+ * nn.loadSafetensors(bytes)['fc.bias'].toArray(); // => [0.10009765625, 0.000010013580322265625]
  */
 export function loadSafetensors(bytes: Uint8Array | ArrayBuffer): Record<string, Tensor> {
   const buf = asBytes(bytes);

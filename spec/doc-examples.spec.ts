@@ -7,7 +7,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runExample } from './helpers/run-example.js';
 
-const roots = ['engine', 'losses', 'ctc', 'ebm'];
+const roots = ['engine', 'losses', 'ctc', 'ebm', 'nn'];
 
 function sources(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
