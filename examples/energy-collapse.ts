@@ -7,23 +7,19 @@
  * The energy is E(x, y) = ‖G(x) − H_y‖², an MLP G of the scalar input and a learned point H_y
  * per answer, trained on the same data from the same initialisation with each loss.
  *
- *   npx tsx examples/energy-collapse.ts [--quick]
+ *   npx tsx examples/energy-collapse.ts [--quick] [--out DIR] [--quiet] [--help]
  */
 import { noGrad, optim, randn, tensor } from '../engine/index.js';
 import type { Tensor } from '../engine/index.js';
 import { energyLoss, hingeLoss, logLoss, marginReport, nllLoss, squareSquareLoss } from '../ebm/index.js';
 import { answerAt, answerData } from './data/answer-curve.js';
 import type { AnswerData } from './data/answer-curve.js';
-import { barChart, heatmapChart } from './lib/charts.js';
-import { writeIndexPages } from './lib/html-index.js';
-import { isMain } from './lib/is-main.js';
-import { sayer } from './lib/log.js';
+import { barChart, heatmapChart, writeIndexPages, writeSvg } from './lib/pictures.js';
+import { pick, resolveOptions, runFromCommandLine, sayer } from './lib/cli.js';
 import { mlp } from './lib/mlp.js';
-import { pick, resolveOptions } from './lib/options.js';
-import type { RunOptions } from './lib/options.js';
-import { writeSvg } from './lib/svg.js';
-import { formatTable, percent } from './lib/table.js';
-import { tailMean, trainLoop } from './lib/train-loop.js';
+import type { RunOptions } from './lib/cli.js';
+import { formatTable, percent } from './lib/terminal.js';
+import { tailMean, trainLoop } from './lib/training.js';
 
 const ANSWERS = 5;
 const EMBED = 2;
@@ -165,4 +161,7 @@ export async function run(options: RunOptions): Promise<EnergyMetrics> {
   return { outcomes, pictures };
 }
 
-if (isMain(import.meta.url)) await run({ quick: process.argv.includes('--quick') });
+await runFromCommandLine(import.meta.url, {
+  command: 'npx tsx examples/energy-collapse.ts',
+  summary: 'the energy loss flattens the energy surface while contrastive losses keep a margin;\nprints the margins per loss, draws the learned surfaces.',
+}, run);

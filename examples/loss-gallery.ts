@@ -2,21 +2,16 @@
  * Loss gallery: every loss of the library against its argument, with its gradient, both
  * computed by the engine (the gradient comes from backward, not from a formula).
  *
- *   npx tsx examples/loss-gallery.ts [--quick]
+ *   npx tsx examples/loss-gallery.ts [--quick] [--out DIR] [--quiet] [--help]
  */
 import { join } from 'node:path';
 import { EBM_ENTRIES } from './gallery/ebm-entries.js';
 import { curves } from './gallery/entry.js';
 import { TORCH_ENTRIES } from './gallery/torch-entries.js';
-import { lossAndGradientChart } from './lib/charts.js';
-import { writeIndexPages } from './lib/html-index.js';
-import { isMain } from './lib/is-main.js';
-import { sayer } from './lib/log.js';
-import { pick, resolveOptions } from './lib/options.js';
-import type { RunOptions } from './lib/options.js';
-import { progress } from './lib/progress.js';
-import { writeSvg } from './lib/svg.js';
-import { formatTable } from './lib/table.js';
+import { lossAndGradientChart, writeIndexPages, writeSvg } from './lib/pictures.js';
+import { pick, resolveOptions, runFromCommandLine, sayer } from './lib/cli.js';
+import type { RunOptions } from './lib/cli.js';
+import { formatTable, progress } from './lib/terminal.js';
 
 export const GALLERY = [...TORCH_ENTRIES, ...EBM_ENTRIES];
 
@@ -54,4 +49,7 @@ export async function run(options: RunOptions): Promise<GalleryMetrics> {
   return { pictures, extremes };
 }
 
-if (isMain(import.meta.url)) await run({ quick: process.argv.includes('--quick') });
+await runFromCommandLine(import.meta.url, {
+  command: 'npx tsx examples/loss-gallery.ts',
+  summary: 'draws every loss and its gradient (from backward) as SVG pictures.',
+}, run);

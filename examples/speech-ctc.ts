@@ -4,26 +4,22 @@
  * per-frame label posteriors and is trained with ctcLoss; greedy and prefix-beam decoding of
  * held-out utterances give the label error rate, and ctcAlign the forced alignment.
  *
- *   npx tsx examples/speech-ctc.ts [--quick]
+ *   npx tsx examples/speech-ctc.ts [--quick] [--out DIR] [--quiet] [--help]
  */
 import { noGrad, optim, tensor } from '../engine/index.js';
 import type { Tensor } from '../engine/index.js';
 import { ctcAlign, ctcBeamSearch, ctcGreedyDecode, ctcLoss } from '../ctc/index.js';
 import { contextWindows, speakMany, speechTask } from './data/utterances.js';
 import type { Utterance } from './data/utterances.js';
-import { heatmapChart } from './lib/charts.js';
-import { labelErrorRate } from './lib/edit-distance.js';
-import { writeIndexPages } from './lib/html-index.js';
-import { isMain } from './lib/is-main.js';
-import { sayer } from './lib/log.js';
+import { heatmapChart, writeIndexPages, writeSvg } from './lib/pictures.js';
+import { labelErrorRate } from './lib/metrics.js';
+import { pick, resolveOptions, runFromCommandLine, sayer } from './lib/cli.js';
 import { mlp } from './lib/mlp.js';
 import type { Mlp } from './lib/mlp.js';
-import { pick, resolveOptions } from './lib/options.js';
-import type { RunOptions } from './lib/options.js';
+import type { RunOptions } from './lib/cli.js';
 import { Rng, sample } from './lib/sampling.js';
-import { writeSvg } from './lib/svg.js';
-import { formatTable, percent } from './lib/table.js';
-import { tailMean, trainLoop } from './lib/train-loop.js';
+import { formatTable, percent } from './lib/terminal.js';
+import { tailMean, trainLoop } from './lib/training.js';
 
 const BLANK = 0;
 const NAMES = ['∅', 'a', 'e', 'i', 'o', 'k', 's', 't', 'n'];
@@ -153,4 +149,7 @@ export async function run(options: RunOptions): Promise<CtcMetrics> {
   };
 }
 
-if (isMain(import.meta.url)) await run({ quick: process.argv.includes('--quick') });
+await runFromCommandLine(import.meta.url, {
+  command: 'npx tsx examples/speech-ctc.ts',
+  summary: 'ctcLoss trains a frame classifier on synthetic utterances; greedy and beam decoding,\nforced alignment; prints label error rates, draws the posteriors.',
+}, run);

@@ -3,7 +3,7 @@
  * clusters) to 2-D, trained with tripletMarginLoss on P × K batches whose triplets the library
  * mines (batch-hard, or semi-hard). Nearest-neighbour retrieval on held-out points measures it.
  *
- *   npx tsx examples/triplet-embeddings.ts [--quick]
+ *   npx tsx examples/triplet-embeddings.ts [--quick] [--out DIR] [--quiet] [--help]
  */
 import { noGrad, optim } from '../engine/index.js';
 import type { Tensor } from '../engine/index.js';
@@ -11,19 +11,15 @@ import { mineBatchHard, mineSemiHard, tripletMarginLoss } from '../losses/index.
 import { clusterTask, drawPoints } from './data/class-clusters.js';
 import type { LabelledPoints } from './data/class-clusters.js';
 import { pkSampler } from './data/pk-batch.js';
-import { scatterChart } from './lib/charts.js';
-import { writeIndexPages } from './lib/html-index.js';
-import { isMain } from './lib/is-main.js';
-import { sayer } from './lib/log.js';
+import { scatterChart, writeIndexPages, writeSvg } from './lib/pictures.js';
+import { pick, resolveOptions, runFromCommandLine, sayer } from './lib/cli.js';
 import { mlp } from './lib/mlp.js';
 import type { Mlp } from './lib/mlp.js';
-import { pick, resolveOptions } from './lib/options.js';
-import type { RunOptions } from './lib/options.js';
-import { nearestNeighbourAccuracy } from './lib/retrieval.js';
+import type { RunOptions } from './lib/cli.js';
+import { nearestNeighbourAccuracy } from './lib/metrics.js';
 import { Rng } from './lib/sampling.js';
-import { writeSvg } from './lib/svg.js';
-import { formatTable, percent } from './lib/table.js';
-import { tailMean, trainLoop } from './lib/train-loop.js';
+import { formatTable, percent } from './lib/terminal.js';
+import { tailMean, trainLoop } from './lib/training.js';
 
 const CLASSES = 10;
 const DIM = 16;
@@ -117,4 +113,7 @@ export async function run(options: RunOptions): Promise<TripletMetrics> {
   return { accuracyBefore: runs[0].accuracyBefore, accuracyAfter: runs[0].accuracyAfter, runs, pictures };
 }
 
-if (isMain(import.meta.url)) await run({ quick: process.argv.includes('--quick') });
+await runFromCommandLine(import.meta.url, {
+  command: 'npx tsx examples/triplet-embeddings.ts',
+  summary: 'tripletMarginLoss with batch-hard mining learns a 2-D embedding of 10 classes;\nprints held-out 1-NN accuracy before and after, draws the embeddings.',
+}, run);

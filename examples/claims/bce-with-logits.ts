@@ -11,7 +11,7 @@
  */
 import { bceLoss, bceWithLogitsLoss, sigmoid, tensor } from '../../index.js';
 import type { Tensor } from '../../index.js';
-import { isMain } from '../lib/is-main.js';
+import { isMain } from '../lib/cli.js';
 
 export interface RouteError {
   /**

@@ -16,7 +16,7 @@
  */
 import { ebm, tensor } from '../../index.js';
 import type { Tensor } from '../../index.js';
-import { isMain } from '../lib/is-main.js';
+import { isMain } from '../lib/cli.js';
 
 export interface EpsilonRow {
   epsilon: number;

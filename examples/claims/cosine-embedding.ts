@@ -16,7 +16,7 @@
  */
 import { cosineEmbeddingLoss, randn, softMarginLoss, tensor } from '../../index.js';
 import type { Tensor } from '../../index.js';
-import { isMain } from '../lib/is-main.js';
+import { isMain } from '../lib/cli.js';
 
 export interface ScaleRow {
   scale: number;

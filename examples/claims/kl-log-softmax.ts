@@ -13,7 +13,7 @@
  */
 import { concat, klDivLoss, log, logSoftmax, softmax, tensor } from '../../index.js';
 import type { Tensor } from '../../index.js';
-import { isMain } from '../lib/is-main.js';
+import { isMain } from '../lib/cli.js';
 
 export interface KlRoute {
   /** Logits z where the loss or the gradient came out infinite or NaN. */

@@ -18,7 +18,7 @@
 import { ebm, noGrad, optim, randn, tensor } from '../../index.js';
 import type { Tensor } from '../../index.js';
 import { answerData } from '../data/answer-curve.js';
-import { isMain } from '../lib/is-main.js';
+import { isMain } from '../lib/cli.js';
 import { mlp } from '../lib/mlp.js';
 
 const ANSWERS = 5;

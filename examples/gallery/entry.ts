@@ -1,7 +1,7 @@
 /** One gallery picture: a loss swept over one argument, its value and its backward gradient. */
 import { tensor } from '../../engine/index.js';
 import type { Tensor } from '../../engine/index.js';
-import type { CurveRow } from '../lib/charts.js';
+import type { CurveRow } from '../lib/pictures.js';
 
 export interface GallerySeries {
   label: string;

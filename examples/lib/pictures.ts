@@ -1,6 +1,15 @@
-/** Vega-Lite specs for the pictures the examples draw; data arrive as plain row objects. */
+/**
+ * The pictures the examples draw: Vega-Lite specs of each kind of chart, rendered headless to SVG
+ * files, the HTML pages that show them, and the copies the README shows under docs/.
+ */
+import { copyFile, mkdir, readdir, stat, writeFile } from 'node:fs/promises';
+import { dirname, join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import * as vega from 'vega';
+import * as vl from 'vega-lite';
 import type { TopLevelSpec } from 'vega-lite';
 
+// Charts: data arrive as plain row objects.
 type Row = Record<string, number | string>;
 /** One line, or several (a long title wraps by hand: Vega-Lite does not wrap). */
 export type Title = string | string[];
@@ -142,4 +151,107 @@ export function barChart(title: Title, rows: { category: string; value: number }
       y: { field: 'value', type: 'quantitative', title: valueTitle },
     },
   };
+}
+
+// Rendering: no browser, no canvas.
+
+export async function renderSvg(spec: TopLevelSpec): Promise<string> {
+  const { spec: compiled } = vl.compile(spec);
+  const view = new vega.View(vega.parse(compiled), { renderer: 'none' });
+  const svg = await view.toSVG();
+  view.finalize();
+  return svg;
+}
+
+/** Writes `spec` as `<outDir>/<name>.svg` and returns the file's path. */
+export async function writeSvg(outDir: string, name: string, spec: TopLevelSpec): Promise<string> {
+  const path = join(outDir, `${name}.svg`);
+  await mkdir(dirname(path), { recursive: true });
+  await writeFile(path, await renderSvg(spec));
+  return path;
+}
+
+// Pages: built from what is on disk, so that running one example refreshes the index without
+// losing the pictures of the others.
+
+const SECTIONS: Record<string, string> = {
+  triplet: 'Triplet embeddings (tripletMarginLoss with batch-hard mining)',
+  ctc: 'Speech-like CTC (ctcLoss, greedy and beam decoding, forced alignment)',
+  energy: 'Energy collapse (energy loss against contrastive losses)',
+  gallery: 'Loss gallery (values and gradients from backward)',
+};
+
+/** The SVGs under `dir` in the order they were written, which is the order each example tells its story in. */
+async function svgsUnder(dir: string): Promise<string[]> {
+  const entries = await readdir(dir, { withFileTypes: true, recursive: true }).catch(() => []);
+  const paths = entries.filter((e) => e.isFile() && e.name.endsWith('.svg')).map((e) => join(e.parentPath, e.name));
+  const written = await Promise.all(paths.map(async (p) => ({ p, t: (await stat(p)).mtimeMs })));
+  return written.sort((a, b) => a.t - b.t || a.p.localeCompare(b.p)).map(({ p }) => p);
+}
+
+function page(title: string, sections: [string, string[]][]): string {
+  const body = sections
+    .map(([heading, srcs]) => {
+      const figures = srcs.map((s) => `<figure><img src="${s}" alt="${s}"><figcaption>${s}</figcaption></figure>`);
+      return `<section><h2>${heading}</h2><div class="grid">${figures.join('\n')}</div></section>`;
+    })
+    .join('\n');
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>${title}</title>
+<style>
+body { font-family: Helvetica, Arial, sans-serif; margin: 2em; color: #222; }
+.grid { display: flex; flex-wrap: wrap; gap: 1.5em; align-items: flex-start; }
+figure { margin: 0; } figcaption { font-size: 0.8em; color: #666; }
+</style></head>
+<body><h1>${title}</h1>
+${body}
+</body></html>
+`;
+}
+
+function sectionOf(path: string): string {
+  const first = path.split(/[/-]/)[0];
+  return first in SECTIONS ? first : 'other';
+}
+
+/** Writes `index.html` (every picture) and `gallery/index.html` (the loss gallery alone). */
+export async function writeIndexPages(outDir: string): Promise<void> {
+  const files = (await svgsUnder(outDir)).map((f) => relative(outDir, f).split('\\').join('/'));
+  const groups = new Map<string, string[]>();
+  for (const f of files) {
+    const s = sectionOf(f);
+    groups.set(s, [...(groups.get(s) ?? []), f]);
+  }
+  const order = [...Object.keys(SECTIONS), 'other'].filter((s) => groups.has(s));
+  const sections = order.map((s): [string, string[]] => [SECTIONS[s] ?? 'Other pictures', groups.get(s)!]);
+  await writeFile(join(outDir, 'index.html'), page('lossgrad examples', sections));
+  const gallery = groups.get('gallery');
+  if (gallery) {
+    const local = gallery.map((f) => f.replace(/^gallery\//, ''));
+    await writeFile(join(outDir, 'gallery', 'index.html'), page('lossgrad loss gallery', [[SECTIONS.gallery, local]]));
+  }
+}
+
+// The README's pictures: committed copies under docs/, refreshed by `npm run demo -- --docs`.
+
+const DOCS_DIR = fileURLToPath(new URL('../../docs/', import.meta.url));
+
+/** docs/ name → path under the output folder. */
+export const DOCS_PICTURES: Record<string, string> = {
+  'triplet-before.svg': 'triplet-before.svg',
+  'triplet-after.svg': 'triplet-after.svg',
+  'ctc-posteriors.svg': 'ctc-posteriors.svg',
+  'energy-surfaces.svg': 'energy-surfaces.svg',
+  'gallery-hinge.svg': 'gallery/ebm-hinge.svg',
+  'gallery-log.svg': 'gallery/ebm-log.svg',
+};
+
+export async function copyToDocs(outDir: string): Promise<string[]> {
+  await mkdir(DOCS_DIR, { recursive: true });
+  const written: string[] = [];
+  for (const [name, source] of Object.entries(DOCS_PICTURES)) {
+    await copyFile(join(outDir, source), join(DOCS_DIR, name));
+    written.push(join(DOCS_DIR, name));
+  }
+  return written;
 }

@@ -1,5 +1,5 @@
 /** The loop every example trains with: steps, a progress bar, and the loss history. */
-import { progress } from './progress.js';
+import { progress } from './terminal.js';
 
 export interface LoopOptions {
   label: string;
