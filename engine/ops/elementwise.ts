@@ -317,10 +317,15 @@ function scalarSide(a: Tensor, b: Tensor): 'a' | 'b' | null {
   return null;
 }
 
+const ADD_SCALAR = scalarBinary('add', 'add');
+const SUB_SCALAR = scalarBinary('sub', 'sub');
+const RSUB_SCALAR = scalarBinary('sub', 'rsub');
+const MUL_SCALAR = scalarBinary('mul', 'mul');
+const DIV_SCALAR = scalarBinary('div', 'div');
+const RDIV_SCALAR = scalarBinary('div', 'rdiv');
+
 /** A binary op that takes the scalar rules when one operand is a one-element tensor. */
-function withScalarRules(name: string, general: Primitive<void, BinSaved>, right: ScalarKind, left: ScalarKind) {
-  const tensorOpScalar = scalarBinary(name, right);
-  const scalarOpTensor = scalarBinary(name, left);
+function withScalarRules(name: string, general: Primitive<void, BinSaved>, tensorOpScalar: Primitive<void, void>, scalarOpTensor: Primitive<void, void>) {
   return (input: TensorLike, b: Operand): Tensor => {
     const a = toTensor(name, 'input', input);
     const B = toTensor(name, 'other', b);
@@ -331,10 +336,10 @@ function withScalarRules(name: string, general: Primitive<void, BinSaved>, right
   };
 }
 
-export const add = withScalarRules('add', ADD, 'add', 'add');
-export const sub = withScalarRules('sub', SUB, 'sub', 'rsub');
-export const mul = withScalarRules('mul', MUL, 'mul', 'mul');
-export const div = withScalarRules('div', DIV, 'div', 'rdiv');
+export const add = withScalarRules('add', ADD, ADD_SCALAR, ADD_SCALAR);
+export const sub = withScalarRules('sub', SUB, SUB_SCALAR, RSUB_SCALAR);
+export const mul = withScalarRules('mul', MUL, MUL_SCALAR, MUL_SCALAR);
+export const div = withScalarRules('div', DIV, DIV_SCALAR, RDIV_SCALAR);
 
 export const maximum = (input: TensorLike, other: Operand): Tensor =>
   apply(MAXIMUM, [toTensor('maximum', 'input', input), toTensor('maximum', 'other', other)], undefined);
@@ -422,3 +427,11 @@ export const lt = compare('lt', (u, v) => u < v);
 export const le = compare('le', (u, v) => u <= v);
 export const eq = compare('eq', (u, v) => u === v);
 export const ne = compare('ne', (u, v) => u !== v);
+
+/** This module's primitives, for the engine's registry (engine/registry.ts). */
+export const elementwisePrimitives = {
+  neg: NEG, exp: EXP, log: LOG, log1p: LOG1P, sqrt: SQRT, abs: ABS, sigmoid: SIGMOID, tanh: TANH, relu: RELU,
+  softplus: SOFTPLUS, clamp: CLAMP, add: ADD, sub: SUB, mul: MUL, div: DIV, pow: POW, maximum: MAXIMUM,
+  minimum: MINIMUM, addScalar: ADD_SCALAR, subScalar: SUB_SCALAR, rsubScalar: RSUB_SCALAR, mulScalar: MUL_SCALAR,
+  divScalar: DIV_SCALAR, rdivScalar: RDIV_SCALAR, powScalar: POW_SCALAR, where: WHERE,
+};

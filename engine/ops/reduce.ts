@@ -242,3 +242,6 @@ function argExtreme(fn: 'argMax' | 'argMin', input: TensorLike, dim: number | nu
 
 export const argMax = (x: TensorLike, dim?: number | null, keepDim = false): Tensor => argExtreme('argMax', x, dim, keepDim);
 export const argMin = (x: TensorLike, dim?: number | null, keepDim = false): Tensor => argExtreme('argMin', x, dim, keepDim);
+
+/** This module's primitives, for the engine's registry (engine/registry.ts). */
+export const reductionPrimitives = { sum: SUM, max: MAX, min: MIN, minExcluding: MIN_EXCLUDING, logSumExp: LSE };

@@ -274,3 +274,6 @@ export function stack(list: readonly Tensor[], dim = 0): Tensor {
   const d = normDim('stack', dim, first.ndim + 1);
   return concat(tensors.map((t) => unsqueeze(t, d)), d);
 }
+
+/** This module's primitives, for the engine's registry (engine/registry.ts). */
+export const shapePrimitives = { reshape: RESHAPE, permute: PERMUTE, expand: EXPAND, gather: GATHER, slice: SLICE, concat: CONCAT };

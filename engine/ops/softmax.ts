@@ -94,3 +94,6 @@ export function logSoftmax(input: TensorLike, dim: number): Tensor {
   const x = toTensor('logSoftmax', 'input', input);
   return apply(LOG_SOFTMAX, [x], layout('logSoftmax', x, dim));
 }
+
+/** This module's primitives, for the engine's registry (engine/registry.ts). */
+export const softmaxPrimitives = { logSoftmax: LOG_SOFTMAX, softmax: SOFTMAX };

@@ -131,3 +131,6 @@ export const xlogy = (x: TensorLike, y: TensorLike): Tensor =>
 export const logAddExp = (a: TensorLike, b: TensorLike): Tensor =>
   apply(LOG_ADD_EXP, [toTensor('logAddExp', 'a', a), toTensor('logAddExp', 'b', b)], undefined);
 export const clampMinStraightThrough = (x: Tensor, min: number): Tensor => apply(CLAMP_MIN_STRAIGHT_THROUGH, [x], min);
+
+/** This module's primitives, for the engine's registry (engine/registry.ts). */
+export const specialPrimitives = { logSigmoid: LOG_SIGMOID, xlogy: XLOGY, logAddExp: LOG_ADD_EXP, clampMinStraightThrough: CLAMP_MIN_STRAIGHT_THROUGH };
