@@ -15,7 +15,7 @@ export function decoderArgs(fn: string, logProbs: unknown, inputLengths: unknown
   const b = blankArg(fn, blank, dims.C);
   const lengths = inputLengths === undefined
     ? new Int32Array(dims.N).fill(dims.T)
-    : lengthsArg(fn, 'inputLengths', inputLengths, dims.N, dims.batched, dims.T, `the number of frames T = ${dims.T}`);
+    : lengthsArg(fn, 'inputLengths', inputLengths, dims.N, dims.batched, dims, true);
   return { lp: lp.data, T: dims.T, N: dims.N, C: dims.C, lengths, blank: b };
 }
 
