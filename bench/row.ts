@@ -25,11 +25,7 @@ export interface Prepared {
   tfjs?: TfjsContender;
 }
 
-/** A row whose code under test cannot run yet, and why. */
-export interface Skip {
-  skip: string;
-}
-
+/** A PyTorch program in bench/torch_bench.py (`kind`) and the sizes it is built with. */
 export interface TorchSpec {
   kind: string;
   sizes: Record<string, number>;
@@ -40,11 +36,14 @@ export interface Row {
   issue: number;
   title: string;
   sizes: string;
-  goals: { fused?: Goal; tfjs?: Goal; torch?: Goal; stepUs?: number };
+  /** The engine's thread count for this row (setNumThreads); omitted: the default, all cores. */
+  threads?: number;
+  /** Goals per column: torch1 and torch2 are PyTorch with one and with two threads. */
+  goals: { fused?: Goal; tfjs?: Goal; torch1?: Goal; torch2?: Goal; stepUs?: number };
   torch?: TorchSpec;
   /** What a reader of the table needs to know about this row's references. */
   about?: string;
-  prepare(): Promise<Prepared | Skip>;
+  prepare(): Promise<Prepared>;
 }
 
 export const within = (max: number): Goal => ({ max, text: `≤${max}x` });

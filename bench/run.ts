@@ -1,15 +1,19 @@
 /**
  * `npm run bench [-- --quick] [filter…]`: times lossgrad against a fused loop, tfjs-cpu and
- * PyTorch, prints the ratios, and (for a full, unfiltered run) writes bench/RESULTS.md.
- * A filter keeps the rows whose id starts with any given word (`b`, `L2`) or whose title contains
- * one of three letters or more (`ctc`, `losses`, `triplet`).
+ * PyTorch (one and two threads), prints the ratios, and (for a full, unfiltered run) writes
+ * bench/RESULTS.md. A filter keeps the rows whose id starts with any given word (`b`, `L2`) or
+ * whose title contains one of three letters or more (`ctc`, `losses`, `triplet`).
+ *
+ * Each row runs in a child process of its own, so the peak resident memory it reports is that
+ * row's alone (plus the fixed cost of Node, tsx and tfjs, reported beside it as the baseline).
  */
+import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { getNumThreads, setNumThreads } from '../engine/index.js';
 import { disagreement } from './compare.js';
-import { isSkip } from './load.js';
 import { machine } from './machine.js';
-import type { RowResult } from './report.js';
+import type { Measured, RowResult } from './report.js';
 import { consoleNotes, consoleTable, fmtTime, markdown } from './report.js';
 import type { Row } from './row.js';
 import { ROWS } from './rows/index.js';
@@ -22,11 +26,17 @@ import { runTorch } from './torch.js';
 const EXACT_TOL = 1e-9;
 // tfjs runs in float32: this only catches a tfjs program that computes something else.
 const TFJS_TOL = 5e-3;
+const CHILD_FLAG = '--child';
+const RESULT_TAG = 'BENCH-RESULT ';
+const MiB = 1024 * 1024;
 
-async function runRow(row: Row, opts: TimingOptions): Promise<RowResult> {
-  const res: RowResult = { row, notes: row.about ? [row.about] : [] };
+/** Runs one row in this process: the child's whole job. */
+async function measureRow(row: Row, opts: TimingOptions): Promise<Measured> {
+  await tfReady();
+  if (row.threads !== undefined) setNumThreads(row.threads);
+  const rssBase = process.memoryUsage().rss / MiB;
+  const res: Measured = { notes: row.about ? [row.about] : [], threads: getNumThreads(), rssBase };
   const p = await row.prepare();
-  if (isSkip(p)) return { ...res, skip: p.skip };
   const ref = p.fused();
   const bad = disagreement(p.lossgrad(), ref, EXACT_TOL);
   if (bad) return { ...res, skip: `lossgrad and the fused loop disagree: ${bad}` };
@@ -40,42 +50,63 @@ async function runRow(row: Row, opts: TimingOptions): Promise<RowResult> {
   }
   const fns = [() => p.lossgrad(), () => p.fused(), ...(tfjs ? [tfjs.step] : [])];
   const [ms, fusedMs, tfMs] = measure(fns, opts);
-  return { ...res, ms, fused: ms / fusedMs, tfjs: tfMs === undefined ? undefined : ms / tfMs };
+  // maxRSS is in KiB on every platform Node supports.
+  const rssPeak = process.resourceUsage().maxRSS / 1024;
+  return { ...res, ms, fused: ms / fusedMs, tfjs: tfMs === undefined ? undefined : ms / tfMs, rssPeak };
+}
+
+/** Runs one row in a fresh child process and reads back what it measured. */
+function runChild(row: Row, quick: boolean): Measured {
+  const script = fileURLToPath(import.meta.url);
+  const args = [...process.execArgv, script, CHILD_FLAG, row.id, ...(quick ? ['--quick'] : [])];
+  const r = spawnSync(process.execPath, args, { encoding: 'utf8', timeout: 900_000, maxBuffer: 64 * MiB });
+  const line = r.stdout?.split('\n').find((l) => l.startsWith(RESULT_TAG));
+  if (line) return JSON.parse(line.slice(RESULT_TAG.length)) as Measured;
+  const why = r.error?.message ?? (r.stderr.trim().split('\n').slice(-1)[0] || `exit status ${r.status}`);
+  return { notes: [], skip: `the row's process failed: ${why}` };
 }
 
 function addTorch(results: RowResult[], opts: TimingOptions): string | null {
   const timed = results.filter((r) => r.row.torch && r.ms !== undefined);
   if (timed.length === 0) return null;
-  console.log(`PyTorch: ${timed.map((r) => r.row.id).join(', ')} …`);
-  const t = runTorch(timed.map((r) => ({ id: r.row.id, ...r.row.torch! })), opts);
-  if (isSkip(t)) {
-    for (const r of timed) r.notes.push(`torch not measured: ${t.skip}`);
-    console.log(`  torch skipped: ${t.skip}`);
-    return null;
+  let version: string | null = null;
+  for (const threads of [1, 2] as const) {
+    console.log(`PyTorch, ${threads} thread${threads > 1 ? 's' : ''}: ${timed.map((r) => r.row.id).join(', ')} …`);
+    const t = runTorch(timed.map((r) => ({ id: r.row.id, ...r.row.torch! })), threads, opts);
+    if ('skip' in t) {
+      for (const r of timed) r.notes.push(`torch (${threads} thread) not measured: ${t.skip}`);
+      console.log(`  torch skipped: ${t.skip}`);
+      continue;
+    }
+    version = t.version;
+    for (const r of timed) {
+      const tm = t.medians[r.row.id];
+      r[threads === 1 ? 'torch1' : 'torch2'] = r.ms! / tm;
+      r.notes.push(`torch median (${threads} thread${threads > 1 ? 's' : ''}) ${fmtTime(tm)}`);
+    }
   }
-  for (const r of timed) {
-    const tm = t.medians[r.row.id];
-    r.torch = r.ms! / tm;
-    r.notes.push(`torch median ${fmtTime(tm)}`);
-  }
-  return t.version;
+  return version;
 }
 
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
   const quick = args.includes('--quick');
+  const opts = quick ? QUICK : FULL;
+  if (args[0] === CHILD_FLAG) {
+    const row = ROWS.find((r) => r.id === args[1]);
+    if (!row) throw new Error(`bench: no row with id ${args[1]}`);
+    console.log(RESULT_TAG + JSON.stringify(await measureRow(row, opts)));
+    return;
+  }
   const filters = args.filter((a) => !a.startsWith('--')).map((a) => a.toLowerCase());
   const matches = (r: Row, f: string) => r.id.toLowerCase().startsWith(f) || (f.length >= 3 && r.title.toLowerCase().includes(f));
   const rows = ROWS.filter((r) => filters.length === 0 || filters.some((f) => matches(r, f)));
-  const opts = quick ? QUICK : FULL;
   const mach = machine();
   console.log(`${mach}${quick ? ' (quick: few reps, numbers are a smoke check only)' : ''}`);
-  // tfjs greets on its first use; let that happen before the progress lines.
-  await tfReady();
   const results: RowResult[] = [];
   for (const row of rows) {
     process.stdout.write(`${row.id} ${row.title} … `);
-    const r = await runRow(row, opts);
+    const r = { row, ...runChild(row, quick) };
     console.log(r.skip ? `skipped: ${r.skip}` : fmtTime(r.ms!));
     results.push(r);
   }

@@ -1,7 +1,7 @@
-/** Runs bench/torch_bench.py once for every row that has a PyTorch reference. */
+/** Runs bench/torch_bench.py once per thread count for every row that has a PyTorch reference. */
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import type { Skip, TorchSpec } from './row.js';
+import type { TorchSpec } from './row.js';
 import type { TimingOptions } from './timing.js';
 
 // NOTE: only this interpreter has torch; the `python3` on PATH does not.
@@ -14,10 +14,11 @@ export interface TorchTimes {
   medians: Record<string, number>;
 }
 
-export function runTorch(rows: readonly ({ id: string } & TorchSpec)[], opts: TimingOptions): TorchTimes | Skip {
-  const job = { rows, samples: opts.samples, min_sample_ms: opts.minSampleMs, warmup_ms: opts.warmupMs };
-  const r = spawnSync(PYTHON, [SCRIPT, JSON.stringify(job)], { encoding: 'utf8', timeout: 600_000 });
+/** PyTorch's timings with `threads` intra-op threads, or why there are none. */
+export function runTorch(rows: readonly ({ id: string } & TorchSpec)[], threads: number, opts: TimingOptions): TorchTimes | { skip: string } {
+  const job = { rows, threads, samples: opts.samples, min_sample_ms: opts.minSampleMs, warmup_ms: opts.warmupMs };
+  const r = spawnSync(PYTHON, [SCRIPT, JSON.stringify(job)], { encoding: 'utf8', timeout: 900_000 });
   if (r.error) return { skip: `${PYTHON} did not run (${r.error.message})` };
   if (r.status !== 0) return { skip: `torch_bench.py failed: ${r.stderr.trim().split('\n').slice(-1)[0]}` };
-  return JSON.parse(r.stdout) as TorchTimes | Skip;
+  return JSON.parse(r.stdout) as TorchTimes | { skip: string };
 }

@@ -1,7 +1,7 @@
-"""PyTorch CPU reference timings for bench/run.ts: one thread, float64, same sizes.
+"""PyTorch CPU reference timings for bench/run.ts: float64, same sizes, a given thread count.
 
-Reads a JSON job from argv[1] ({"rows": [{"id", "kind", "sizes"}], "samples", "min_sample_ms",
-"warmup_ms"}) and prints one JSON object: {"version", "medians": {id: ms per step}}, or
+Reads a JSON job from argv[1] ({"rows": [{"id", "kind", "sizes"}], "threads", "samples",
+"min_sample_ms", "warmup_ms"}) and prints one JSON object: {"version", "medians": {id: ms per step}}, or
 {"skip": reason} when torch cannot be imported. Timing mirrors bench/timing.ts: calibrate,
 warm up, then the median of `samples` samples, each repeating the step for min_sample_ms.
 """
@@ -17,7 +17,6 @@ except ImportError as e:
     print(json.dumps({"skip": f"torch is not importable by {sys.executable} ({e})"}))
     sys.exit(0)
 
-torch.set_num_threads(1)
 torch.set_default_dtype(torch.float64)
 gen = torch.Generator().manual_seed(0)
 
@@ -32,6 +31,41 @@ def step(leaves, loss_fn):
             t.grad = None
         loss_fn().backward()
     return run
+
+
+def mlp(batch, inp, hid, out, act, loss_fn):
+    x = torch.rand(batch, inp, generator=gen)
+    w1, b1, w2, b2 = leaf(inp, hid), leaf(hid), leaf(hid, out), leaf(out)
+    return step([w1, b1, w2, b2], lambda: loss_fn(act(x @ w1 + b1) @ w2 + b2))
+
+
+def mlp_mnist(batch, inp, hid, out):
+    y = torch.randint(0, out, (batch,), generator=gen)
+    return mlp(batch, inp, hid, out, torch.relu, lambda logits: F.nll_loss(F.log_softmax(logits, 1), y))
+
+
+def mlp_small(batch, inp, hid):
+    t = torch.randn(batch, 1, generator=gen)
+    return mlp(batch, inp, hid, 1, torch.tanh, lambda y: (y - t).pow(2).mean())
+
+
+def sigmoid_square(N, a, b):
+    x = leaf(N)
+    ta = torch.tensor(a).requires_grad_()
+    tb = torch.tensor(b).requires_grad_()
+    return step([x, ta, tb], lambda: torch.sigmoid(ta * x + tb).pow(2).sum())
+
+
+def bce_with_logits(N):
+    x = leaf(N)
+    t = torch.randint(0, 2, (N,), generator=gen).double()
+    return step([x], lambda: F.binary_cross_entropy_with_logits(x, t))
+
+
+def cross_entropy(N, C):
+    x = leaf(N, C)
+    y = torch.randint(0, C, (N,), generator=gen)
+    return step([x], lambda: F.cross_entropy(x, y))
 
 
 def triplet(N, D):
@@ -65,7 +99,11 @@ def ebm_hinge(P, K):
     return step([energies], loss)
 
 
-KINDS = {"triplet": triplet, "cosine": cosine, "ctc": ctc, "ebm-hinge": ebm_hinge}
+KINDS = {
+    "mlp-mnist": mlp_mnist, "mlp-small": mlp_small, "sigmoid-square": sigmoid_square,
+    "bce-with-logits": bce_with_logits, "cross-entropy": cross_entropy,
+    "triplet": triplet, "cosine": cosine, "ctc": ctc, "ebm-hinge": ebm_hinge,
+}
 
 
 def time_iters(fn, n):
@@ -87,6 +125,7 @@ def median_ms(fn, samples, min_sample_ms, warmup_ms):
 
 def main():
     job = json.loads(sys.argv[1])
+    torch.set_num_threads(job["threads"])
     medians = {}
     for row in job["rows"]:
         fn = KINDS[row["kind"]](**row["sizes"])

@@ -26,4 +26,5 @@ export { matmul, norm } from './ops/linalg.js';
 export { softmax, logSoftmax } from './ops/softmax.js';
 export { logSigmoid, xlogy, logAddExp } from './ops/special.js';
 export { Rng } from './random.js';
+export { setNumThreads, getNumThreads } from './threads/pool.js';
 export * as optim from './optim.js';

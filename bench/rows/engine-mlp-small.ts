@@ -2,7 +2,7 @@
 import { tensor } from '../../engine/index.js';
 import { normal } from '../data.js';
 import type { LossGrad, Prepared, Row } from '../row.js';
-import { faster } from '../row.js';
+import { faster, within } from '../row.js';
 import { f32, tf, tfContender, tfReady } from '../tfjs.js';
 
 const BATCH = 8;
@@ -81,6 +81,7 @@ export const mlpSmall: Row = {
   issue: 2,
   title: 'engine: MLP 16-32-1 tanh, MSE',
   sizes: 'batch 8',
-  goals: { tfjs: faster(5), stepUs: 100 },
+  goals: { fused: within(1.3), tfjs: faster(5), stepUs: 100 },
+  torch: { kind: 'mlp-small', sizes: { batch: BATCH, inp: IN, hid: HID } },
   prepare,
 };

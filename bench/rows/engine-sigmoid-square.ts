@@ -52,7 +52,8 @@ export const sigmoidSquare: Row = {
   issue: 2,
   title: 'engine: sum(sigmoid(a*x+b)**2)',
   sizes: 'x [1e6], a, b scalars',
-  goals: { fused: within(2) },
+  goals: { fused: within(1.5) },
+  torch: { kind: 'sigmoid-square', sizes: { N, a: A, b: B } },
   about: 'tfjs: tf.valueAndGrads of the same expression (with tf.square) in float32',
   prepare,
 };

@@ -1,11 +1,10 @@
 /** L1: bceWithLogitsLoss over a million logits. */
 import { tensor } from '../../engine/index.js';
+import { bceWithLogitsLoss } from '../../losses/index.js';
 import { ints, normal } from '../data.js';
-import { isSkip, loadExport } from '../load.js';
-import type { LossGrad, Prepared, Row, Skip } from '../row.js';
+import type { LossGrad, Prepared, Row } from '../row.js';
 import { faster, within } from '../row.js';
 import { f32, tf, tfContender, tfReady } from '../tfjs.js';
-import type { PairLoss } from './signatures.js';
 
 const N = 1_000_000;
 
@@ -23,9 +22,7 @@ function fused(x: Float64Array, t: Float64Array): LossGrad {
   return { loss: loss / x.length, grads: [gx] };
 }
 
-async function prepare(): Promise<Prepared | Skip> {
-  const loss = await loadExport<PairLoss>('../losses/index.js', 'bceWithLogitsLoss');
-  if (isSkip(loss)) return loss;
+async function prepare(): Promise<Prepared> {
   const xd = normal(N, 31, 2);
   const td = Float64Array.from(ints(N, 32, 0, 2));
   const x = tensor(xd, { requiresGrad: true });
@@ -35,7 +32,7 @@ async function prepare(): Promise<Prepared | Skip> {
   return {
     lossgrad() {
       x.zeroGrad();
-      const l = loss(x, t);
+      const l = bceWithLogitsLoss(x, t);
       l.backward();
       return { loss: l.item(), grads: [x.grad!.data] };
     },
@@ -49,6 +46,7 @@ export const bceWithLogits: Row = {
   issue: 3,
   title: 'losses: bceWithLogitsLoss',
   sizes: '[1e6], 0/1 targets',
-  goals: { fused: within(1.3), tfjs: faster(5) },
+  goals: { fused: within(1.3), tfjs: faster(5), torch1: within(1) },
+  torch: { kind: 'bce-with-logits', sizes: { N } },
   prepare,
 };

@@ -1,6 +1,6 @@
-/** Matrix products (register-blocked kernels in engine/kernels/gemm.ts, batch broadcasting) and vector norms. */
+/** Matrix products (register-blocked kernels in engine/kernels/gemm.ts, split over threads by engine/threads/pool.ts, batch broadcasting) and vector norms. */
 import { apply, primitive } from '../autograd.js';
-import { gemmBatched } from '../kernels/gemm.js';
+import { parallelGemm } from '../threads/pool.js';
 import { fail, fmtShape } from '../errors.js';
 import type { Shape } from '../shape.js';
 import { broadcastIndex, broadcastShapes } from '../shape.js';
@@ -17,7 +17,7 @@ const MATMUL = primitive<MatmulAttrs, void>({
   forward([A, B], { batch, M, K, N, ia, ib }) {
     const nb = ia.length;
     const c = new Float64Array(nb * M * N);
-    gemmBatched('nn', nb, A.data, ia, B.data, ib, c, M, K, N);
+    parallelGemm('nn', nb, A.data, ia, B.data, ib, c, M, K, N);
     return { data: c, shape: [...batch, M, N], saved: undefined };
   },
   backward(g, { attrs: { batch, M, K, N, ia, ib }, inputs: [A, B], needs }) {
@@ -26,11 +26,11 @@ const MATMUL = primitive<MatmulAttrs, void>({
     let gb: Float64Array | null = null;
     if (needs[0]) {
       ga = new Float64Array(nb * M * K);
-      gemmBatched('nt', nb, g, null, B.data, ib, ga, M, N, K);
+      parallelGemm('nt', nb, g, null, B.data, ib, ga, M, N, K);
     }
     if (needs[1]) {
       gb = new Float64Array(nb * K * N);
-      gemmBatched('tn', nb, A.data, ia, g, null, gb, K, M, N);
+      parallelGemm('tn', nb, A.data, ia, g, null, gb, K, M, N);
     }
     return [ga && { shape: [...batch, M, K], data: ga }, gb && { shape: [...batch, K, N], data: gb }];
   },

@@ -68,7 +68,7 @@ describe('register-blocked GEMM kernels', () => {
         gemmBatched(kind, 1, a, null, b, null, c, M, K, N);
         expectMatches(c, naive(kind, a, b, M, K, N), K);
       }),
-      fcParams(25),
+      fcParams(15),
     );
   });
 
