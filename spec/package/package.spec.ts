@@ -46,6 +46,7 @@ console.log(JSON.stringify({
   ctc: typeof ctcLoss,
   hinge: hingeLoss(tensor([[0.2, 1.5, 0.9], [2.0, 0.1, 0.4]]), [0, 1], { margin: 1 }).item(),
   grad: x.grad.toArray(),
+  printed: String(x.grad),
 }));
 `;
 
@@ -66,7 +67,7 @@ console.log(JSON.stringify({
 // Strict TypeScript: the probe must compile with no error, and the one line marked
 // @ts-expect-error must be an error (an unchecked possibly-null gradient), or tsc fails.
 const tsProbe = `
-import { tensor, randn, crossEntropyLoss, type Tensor } from 'lossgrad';
+import { tensor, randn, crossEntropyLoss, toArray2d, type Tensor } from 'lossgrad';
 import { ebm } from 'lossgrad';
 const w: Tensor = randn([4, 3], { seed: 0, requiresGrad: true });
 const loss = crossEntropyLoss(randn([8, 4], { seed: 1 }).matmul(w), [0, 1, 2, 0, 1, 2, 0, 1]);
@@ -76,7 +77,8 @@ const unchecked = w.grad.shape;
 const g = w.grad;
 if (g === null) throw new Error('no gradient');
 const hinge: number = ebm.hingeLoss(tensor([[0.2, 1.5, 0.9], [2.0, 0.1, 0.4]]), [0, 1], { margin: 1 }).item();
-console.log(JSON.stringify({ gradShape: g.shape, hinge, unchecked: typeof unchecked }));
+const rowLengths: number[] = toArray2d(g).map((row) => row.length);
+console.log(JSON.stringify({ gradShape: g.shape, hinge, unchecked: typeof unchecked, rowLengths }));
 `;
 
 const tsconfig = (module: string, moduleResolution: string): object => ({
@@ -129,6 +131,7 @@ describe('the npm package, from a fresh clone', () => {
       ctc: 'function',
       hinge: expect.closeTo(0.5, 12),
       grad: [[2, 4], [6, 8]],
+      printed: 'tensor([[2., 4.],\n        [6., 8.]])',
     });
 
     write(join(project, 'cjs'), { 'package.json': { type: 'commonjs' }, 'probe.js': cjsProbe });
@@ -153,6 +156,7 @@ describe('the npm package, from a fresh clone', () => {
         gradShape: [4, 3],
         hinge: expect.closeTo(0.5, 12),
         unchecked: 'object',
+        rowLengths: [3, 3, 3, 3],
       });
     }
   }, 180_000);
