@@ -11,24 +11,25 @@ export interface CtcAlignOptions {
 
 /**
  * CTC forced alignment: for each sample, the single most likely path π (a class per frame,
- * blank included) that collapses to the target, found by the Viterbi recursion over the same
- * extended label sequence l' = (blank, l_1, blank, …, l_U, blank) as ctcLoss.
+ * blank included) that collapses to its target, by the Viterbi recursion over the same extended
+ * label sequence l' = (blank, l_1, blank, …, l_U, blank) as ctcLoss.
  *
- * Formula: argmax_{π ∈ B⁻¹(l_n)} Σ_{t < Tn} logProbs[t, n, π_t], by
- * δ_t(s) = logProbs[t, n, l'_s] + max(δ_{t−1}(s), δ_{t−1}(s − 1), δ_{t−1}(s − 2) where l'_s ≠ blank, l'_{s−2}).
+ * `argmax_{π ∈ B⁻¹(l_n)} Σ_{t < Tn} logProbs[t, n, π_t]`, by
+ * `δ_t(s) = logProbs[t, n, l'_s] + max(δ_{t−1}(s), δ_{t−1}(s − 1), δ_{t−1}(s − 2) where l'_s ≠ blank, l'_{s−2})`.
  *
- * @param logProbs `[T, N, C]`, or `[T, C]` unbatched.
- * @param targets padded `[N, S]`, concatenated 1-D, or `[S]` unbatched (as for ctcLoss).
- * @param inputLengths `[N]` frames per sample (a number when unbatched).
- * @param targetLengths `[N]` labels per sample.
+ * @param logProbs `[T, N, C]` (time first), or `[T, C]` for one sample.
+ * @param targets padded `[N, S]` or concatenated 1-D, as for ctcLoss (for `[T, C]`, 1-D of
+ *   length targetLength).
+ * @param inputLengths `[N]` frames per sample, each ≤ T (a number for `[T, C]`).
+ * @param targetLengths `[N]` labels per sample (a number for `[T, C]`).
  * @param opts `blank = 0`.
  * @returns `number[][]`: per sample, the class of each of its `inputLengths[n]` frames (one row
- *   when unbatched).
+ *   for `[T, C]`).
  *
  * PyTorch: `torchaudio.functional.forced_align` (later versions; not in PyTorch 1.13).
  *
- * Numerical notes: log space (sums, no exp). Only states that can start and finish a path in
- * the sample's frames are considered, so the result always collapses to the target, even when
+ * Numerics: log space, sums and comparisons only. Only states that can start and finish a path
+ * in the sample's frames are considered, so the result always collapses to the target, even when
  * every path has probability 0. Ties prefer staying in a state, then advancing one state, and
  * ending on the final blank. A sample too short for its target (see `ctcFeasible`) throws.
  *

@@ -87,20 +87,23 @@ function search(fn: string, logProbs: unknown, inputLengths: unknown, o: { beamW
 }
 
 /**
- * CTC prefix beam search: an approximation of the most likely labelling
- * argmax_l P(l | x) = argmax_l Σ_{π ∈ B⁻¹(l)} Π_t p_t(π_t), keeping the `beamWidth` best prefixes
- * after each frame, each with the log-probability of its paths ending in a blank and in a label.
+ * CTC prefix beam search: an approximation of the most likely labelling, keeping the
+ * `beamWidth` best prefixes after each frame, each with the log-probability of its paths ending
+ * in a blank and in a label.
  *
- * @param logProbs `[T, N, C]`, or `[T, C]` unbatched.
- * @param inputLengths `[N]` frames per sample (a number when unbatched); omitted: all T.
- * @param opts `beamWidth = 10`, `blank = 0`.
- * @returns `number[][]`: the best label sequence per sample (one row when unbatched). For the
+ * `argmax_l P(l | x) = argmax_l Σ_{π ∈ B⁻¹(l)} Π_t p_t(π_t)`, the sum restricted to the paths
+ * whose prefixes stayed in the beam.
+ *
+ * @param logProbs `[T, N, C]` (time first), or `[T, C]` for one sample.
+ * @param inputLengths `[N]` frames per sample, each ≤ T (a number for `[T, C]`); omitted: all T.
+ * @param opts `beamWidth = 10` (an integer ≥ 1), `blank = 0`.
+ * @returns `number[][]`: the best label sequence per sample (one row for `[T, C]`). For the
  *   top hypotheses with their log-probabilities, see `ctcBeamSearchDetailed`.
  *
  * PyTorch: no built-in (torchaudio's `ctc_decoder` without a lexicon or language model).
  *
- * Numerical notes: log space throughout. With a beam wide enough never to prune (every prefix
- * of length ≤ T), the result is the exact most likely labelling. Ties keep the earlier prefix.
+ * Numerics: log space throughout (`logAddExp`). With a beam wide enough never to prune (every
+ * prefix of length ≤ T), the result is the exact most likely labelling. Ties keep the earlier prefix.
  *
  * References: A. Y. Hannun, A. L. Maas, D. Jurafsky, A. Y. Ng, "First-Pass Large Vocabulary
  * Continuous Speech Recognition using Bi-Directional Recurrent DNNs", arXiv:1408.2873 (2014).
@@ -118,13 +121,19 @@ export function ctcBeamSearch(logProbs: Tensor, inputLengths?: LengthsInput, opt
 /**
  * `ctcBeamSearch` returning, per sample, the `topK` best hypotheses with their log-probabilities.
  *
- * @param logProbs `[T, N, C]`, or `[T, C]` unbatched.
- * @param inputLengths `[N]` frames per sample (a number when unbatched); omitted: all T.
- * @param opts `beamWidth = 10`, `blank = 0`, `topK = beamWidth` (at most beamWidth).
- * @returns `{ labels, logProb }[][]`: per sample, best first; `logProb` is log Σ over the paths
- *   of that labelling that the beam kept (the exact log P(labels | x) when nothing was pruned).
+ * `logProb(l) = log Σ_{π ∈ B⁻¹(l), kept} Π_t p_t(π_t)` over the paths of l the beam kept.
  *
- * PyTorch: no built-in. Numerical notes and references: see `ctcBeamSearch`.
+ * @param logProbs `[T, N, C]` (time first), or `[T, C]` for one sample.
+ * @param inputLengths `[N]` frames per sample, each ≤ T (a number for `[T, C]`); omitted: all T.
+ * @param opts `beamWidth = 10`, `blank = 0`, `topK = beamWidth` (an integer in [1, beamWidth]).
+ * @returns `{ labels, logProb }[][]`: per sample (one row for `[T, C]`), at most topK hypotheses,
+ *   best first; `logProb` is the exact log P(labels | x) when nothing was pruned.
+ *
+ * PyTorch: no built-in (torchaudio's `ctc_decoder` returns the same kind of n-best list).
+ *
+ * Numerics: as `ctcBeamSearch`.
+ *
+ * References: as `ctcBeamSearch`.
  *
  * @example
  * const lp = tensor([[-0.9, -0.6, -3], [-0.7, -0.8, -3], [-0.9, -0.6, -3]]);

@@ -15,17 +15,18 @@ export interface CtcFeasibility {
  * Reports, per sample, the minimum number of frames its target needs and whether its input
  * has that many, so that bad samples can be found before training.
  *
- * Formula: minFrames_n = U_n + #{i : l_i = l_{i−1}}; feasible_n = minFrames_n ≤ inputLengths[n].
+ * `minFrames_n = U_n + #{i : l_i = l_{i−1}}`; `feasible_n = minFrames_n ≤ inputLengths[n]`.
  *
- * @param targets padded `[N, S]`, concatenated 1-D, or `[S]` with number lengths (one sample).
+ * @param targets padded `[N, S]` or concatenated 1-D; for one sample (number lengths), 1-D of
+ *   length targetLengths.
  * @param inputLengths `[N]` frames per sample (a number for one sample).
  * @param targetLengths `[N]` labels per sample (a number for one sample).
  * @returns `{ minFrames, inputLength, feasible }[]`, one per sample.
  *
  * PyTorch: no equivalent (ctc_loss silently returns inf, or 0 with zero_infinity).
  *
- * Numerical notes: integers only. Labels are checked to be non-negative integers; without
- * logProbs the class count and blank are unknown, so ctcLoss checks those.
+ * Numerics: integers only. Labels are checked to be non-negative integers; without logProbs the
+ * class count and blank are unknown, so ctcLoss checks those.
  *
  * References: A. Graves et al., "Connectionist Temporal Classification", ICML 2006.
  *

@@ -23,19 +23,19 @@ export function decoderArgs(fn: string, logProbs: unknown, inputLengths: unknown
  * Greedy CTC decoding: the most likely class at each frame (the best path), with repeats
  * collapsed and blanks dropped.
  *
- * Formula: B(argmax_c logProbs[0, n, c], …, argmax_c logProbs[Tn − 1, n, c]), where B merges
- * runs of equal classes and then removes the blank.
+ * `B(argmax_c logProbs[0, n, c], …, argmax_c logProbs[Tn − 1, n, c])`, where B merges runs of
+ * equal classes and then removes the blank.
  *
- * @param logProbs `[T, N, C]`, or `[T, C]` unbatched.
- * @param inputLengths `[N]` frames per sample (a number when unbatched); omitted: all T.
+ * @param logProbs `[T, N, C]` (time first), or `[T, C]` for one sample.
+ * @param inputLengths `[N]` frames per sample, each ≤ T (a number for `[T, C]`); omitted: all T.
  * @param opts `blank = 0`.
- * @returns `number[][]`: one label sequence per sample (one row when unbatched).
+ * @returns `number[][]`: one label sequence per sample (one row for `[T, C]`).
  *
  * PyTorch: no built-in; equivalent to `log_probs.argmax(-1)` followed by
  * `torch.unique_consecutive` and removing the blank.
  *
- * Numerical notes: ties go to the lowest class index; a NaN in a frame wins its frame (as in
- * `torch.argmax`). The best path's labelling need not be the most likely labelling; see
+ * Numerics: comparisons only. Ties go to the lowest class index; a NaN in a frame wins its frame
+ * (as in `torch.argmax`). The best path's labelling need not be the most likely labelling; see
  * `ctcBeamSearch`.
  *
  * References: A. Graves et al., "Connectionist Temporal Classification", ICML 2006, §3.2.
