@@ -2,12 +2,15 @@
  * Argument checking shared by the energy-based-model losses. Every check runs before any tensor
  * work, so a call that throws leaves its inputs and their gradients untouched.
  */
-import { describe, fail, fmtShape } from '../engine/errors.js';
-import { Tensor } from '../engine/tensor.js';
-import type { Reduction } from '../losses/common.js';
-import { checkOpts, checkReduction, classIndices, toTensor } from '../losses/common.js';
+import type { Reduction, Tensor } from '../engine/index.js';
+import type { Parsed, Schema } from '../engine/internal.js';
+import { classIndices, fail, fmtShape, number, parseOptions, reduction, toTensor } from '../engine/internal.js';
 
-export type { Reduction };
+/** Reads a loss's options: the fields of `schema`, and `reduction`, which every loss takes. */
+export function lossOptions<S extends Schema>(fn: string, opts: unknown, schema: S): Parsed<S> & { reduction: Reduction } {
+  // The cast only restates what the spread schema's `reduction` field reads.
+  return parseOptions(fn, opts, { ...schema, reduction: reduction() }) as Parsed<S> & { reduction: Reduction };
+}
 
 /** Discrete energies `[P, K]` with `K >= 2` answers (a most offending incorrect answer must exist). */
 export function energiesArg(fn: string, energies: unknown): Tensor {
@@ -27,28 +30,6 @@ export function targetsArg(fn: string, targets: unknown, energies: Tensor): numb
   return Array.from(t.data);
 }
 
-/** A finite number (optionally > 0 or >= 0), or its default when absent. */
-export function numberOpt(fn: string, name: string, value: unknown, dflt: number, sign: 'any' | 'positive' | 'nonnegative' = 'any'): number {
-  if (value === undefined) return dflt;
-  if (typeof value !== 'number' || !Number.isFinite(value)) fail(fn, `${name} must be a finite number, got ${describe(value)}`);
-  if (sign === 'positive' && !(value > 0)) fail(fn, `${name} must be > 0, got ${value}`);
-  if (sign === 'nonnegative' && !(value >= 0)) fail(fn, `${name} must be >= 0, got ${value}`);
-  return value;
-}
-
-/** A positive integer, or its default when absent. */
-export function intOpt(fn: string, name: string, value: unknown, dflt: number, min = 1): number {
-  if (value === undefined) return dflt;
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < min) fail(fn, `${name} must be an integer >= ${min}, got ${describe(value)}`);
-  return value;
-}
-
-/** Checks option names and the reduction, returning both. */
-export function lossOpts<T extends { reduction?: Reduction }>(fn: string, opts: T | undefined, allowed: readonly string[]): { o: T; reduction: Reduction } {
-  const o = checkOpts(fn, opts, [...allowed, 'reduction']);
-  return { o, reduction: checkReduction(fn, o.reduction) };
-}
-
 /** Two tensors of one shape: the pair forms' `E` (correct answer) and `Ē` (most offending answer). */
 export function pairArgs(fn: string, e: unknown, eBar: unknown): [Tensor, Tensor] {
   const a = toTensor(fn, 'E', e);
@@ -58,3 +39,6 @@ export function pairArgs(fn: string, e: unknown, eBar: unknown): [Tensor, Tensor
   }
   return [a, b];
 }
+
+/** A positive finite option (an inverse temperature, a weight, a scale) with default 1. */
+export const positiveOne = number({ default: 1, above: 0 });

@@ -3,11 +3,9 @@
  * at least ε away from the correct one (LeCun et al. 2006, Section 2.2.3), found by projected
  * gradient descent on Y with ∇_Y E from the engine's autograd.
  */
-import { describe, fail } from '../engine/errors.js';
-import { Rng } from '../engine/random.js';
-import { Tensor } from '../engine/tensor.js';
-import { checkOpts, toTensor } from '../losses/common.js';
-import { intOpt, numberOpt } from './args.js';
+import type { TensorLike } from '../engine/index.js';
+import { Rng, Tensor, valueAndGrad } from '../engine/index.js';
+import { describe, fail, number, parseOptions, toTensor } from '../engine/internal.js';
 
 export interface ContinuousOptions {
   /** The exclusion radius ε > 0: answers with ‖Y - Y^i‖ < ε count as correct. */
@@ -30,44 +28,13 @@ function energyOf(fn: (y: Tensor) => Tensor, y: Tensor): Tensor {
   return out;
 }
 
-/** Every leaf of `out`'s graph that requires grad, other than `y`. */
-function otherLeaves(out: Tensor, y: Tensor): Tensor[] {
-  const leaves: Tensor[] = [];
-  const seen = new Set<Tensor>([out]);
-  const todo = [out];
-  while (todo.length > 0) {
-    const t = todo.pop() as Tensor;
-    if (t.node === null) {
-      if (t !== y && t.requiresGrad) leaves.push(t);
-      continue;
-    }
-    for (const c of t.node.inputs) {
-      if (c.requiresGrad && !seen.has(c)) {
-        seen.add(c);
-        todo.push(c);
-      }
-    }
-  }
-  return leaves;
-}
-
 /**
- * E(y) and ∇_Y E(y). The engine's backward accumulates into every leaf, so the gradients of the
- * energy's own parameters are put back as they were: the search must not train the model.
+ * E(y) and ∇_Y E(y), by the engine's functional gradient: no tensor's `.grad` is read or written,
+ * so the energy's own parameters keep theirs (the search must not train the model).
  */
-function valueAndGrad(fn: (y: Tensor) => Tensor, data: Float64Array, shape: readonly number[]): { f: number; g: Float64Array } {
-  const y = new Tensor(data.slice(), shape, true);
-  const out = energyOf(fn, y);
-  if (!out.requiresGrad) return { f: out.data[0], g: new Float64Array(data.length) };
-  const leaves = otherLeaves(out, y);
-  const saved = leaves.map((t) => (t.grad === null ? null : t.grad.data.slice()));
-  out.backward();
-  leaves.forEach((t, i) => {
-    const s = saved[i];
-    if (s === null) t.grad = null;
-    else (t.grad as Tensor).data.set(s);
-  });
-  return { f: out.data[0], g: y.grad === null ? new Float64Array(data.length) : y.grad.data };
+function energyAndGrad(fn: (y: Tensor) => Tensor, data: Float64Array, shape: readonly number[]): { f: number; g: Float64Array } {
+  const { value, grads } = valueAndGrad((y) => energyOf(fn, y), [new Tensor(data, shape, false)]);
+  return { f: value.data[0], g: grads[0].data };
 }
 
 /** Projects `y` onto {‖y - y0‖ >= ε} radially; a point at y0 itself keeps the direction `fallback`. */
@@ -113,16 +80,15 @@ function project(y: Float64Array, y0: Float64Array, eps: number, fallback: Float
  * const yBar = ebm.mostOffendingIncorrectContinuous(energy, tensor([0, 0]), { epsilon: 1 });
  * yBar.toArray(); // => [1.000, 0.000]
  */
-export function mostOffendingIncorrectContinuous(energyFn: (y: Tensor) => Tensor, yTrue: Tensor | number[], opts: ContinuousOptions): Tensor {
+export function mostOffendingIncorrectContinuous(energyFn: (y: Tensor) => Tensor, yTrue: TensorLike, opts: ContinuousOptions): Tensor {
   if (typeof energyFn !== 'function') fail(FN, `energyFn must be a function (y: Tensor) => Tensor, got ${describe(energyFn)}`);
-  if (opts === undefined) fail(FN, 'options with epsilon (> 0) are required, got undefined');
-  const o = checkOpts(FN, opts, ['epsilon', 'starts', 'steps', 'lr', 'seed']);
-  if (o.epsilon === undefined) fail(FN, 'epsilon (> 0) is required, got undefined');
-  const eps = numberOpt(FN, 'epsilon', o.epsilon, 0, 'positive');
-  const starts = intOpt(FN, 'starts', o.starts, 8);
-  const steps = intOpt(FN, 'steps', o.steps, 300, 0);
-  const lr = numberOpt(FN, 'lr', o.lr, 0.1, 'positive');
-  const seed = intOpt(FN, 'seed', o.seed, 0, -(2 ** 31));
+  const { epsilon: eps, starts, steps, lr, seed } = parseOptions(FN, opts, {
+    epsilon: number({ above: 0 }),
+    starts: number({ default: 8, integer: true, min: 1 }),
+    steps: number({ default: 300, integer: true, min: 0 }),
+    lr: number({ default: 0.1, above: 0 }),
+    seed: number({ default: 0, integer: true, min: -(2 ** 31) }),
+  });
   const t = toTensor(FN, 'yTrue', yTrue);
   if (t.size === 0) fail(FN, 'yTrue must hold at least one value, got an empty Tensor');
   const y0 = t.data.slice();
@@ -136,13 +102,13 @@ export function mostOffendingIncorrectContinuous(energyFn: (y: Tensor) => Tensor
     for (let i = 0; i < n; i++) d2 += (dir[i] = rng.normal()) ** 2;
     let y: Float64Array = new Float64Array(n);
     for (let i = 0; i < n; i++) y[i] = y0[i] + (eps * dir[i]) / Math.sqrt(d2);
-    let { f, g } = valueAndGrad(energyFn, y, shape);
+    let { f, g } = energyAndGrad(energyFn, y, shape);
     let step = lr;
     for (let it = 0; it < steps && step > 1e-15; it++) {
       const trial = new Float64Array(n);
       for (let i = 0; i < n; i++) trial[i] = y[i] - step * g[i];
       const cand = project(trial, y0, eps, y);
-      const next = valueAndGrad(energyFn, cand, shape);
+      const next = energyAndGrad(energyFn, cand, shape);
       if (next.f < f) {
         y = cand;
         ({ f, g } = next);

@@ -3,12 +3,10 @@
  * (`marginReport`), and which margin a loss guarantees by the tutorial's sufficient condition
  * (`marginClass`). Reference: LeCun et al., "A Tutorial on Energy-Based Learning" (2006), Section 5.
  */
-import { noGrad } from '../engine/autograd.js';
-import { describe, fail } from '../engine/errors.js';
-import { Tensor } from '../engine/tensor.js';
-import { checkOpts } from '../losses/common.js';
-import { energiesArg, intOpt, numberOpt, targetsArg } from './args.js';
-import type { Energies, Targets } from './discrete.js';
+import type { TensorLike } from '../engine/index.js';
+import { Tensor, noGrad } from '../engine/index.js';
+import { custom, describe, fail, margin, number, optionalNumber, parseOptions } from '../engine/internal.js';
+import { energiesArg, targetsArg } from './args.js';
 import type { PairLoss } from './pair.js';
 
 export interface MarginReportOptions {
@@ -51,11 +49,9 @@ export interface MarginReport {
  * const r = ebm.marginReport([[0.5, 2.0, 1.0], [3.0, 1.0, 1.5]], [0, 2], { margin: 0.5 });
  * [r.accuracy, r.marginAccuracy, r.meanGap, r.meanSpread, r.collapsed]; // => [0.5, 0.5, 0, 1.75, false]
  */
-export function marginReport(energies: Energies, targets: Targets, opts?: MarginReportOptions): MarginReport {
+export function marginReport(energies: TensorLike, targets: TensorLike, opts?: MarginReportOptions): MarginReport {
   const fn = 'marginReport';
-  const o = checkOpts(fn, opts, ['margin', 'collapseTol']);
-  const m = numberOpt(fn, 'margin', o.margin, 1, 'nonnegative');
-  const tol = numberOpt(fn, 'collapseTol', o.collapseTol, 0.1, 'nonnegative');
+  const { margin: m, collapseTol: tol } = parseOptions(fn, opts, { margin: margin(1), collapseTol: number({ default: 0.1, min: 0 }) });
   const e = energiesArg(fn, energies);
   const t = targetsArg(fn, targets, e);
   const [p, k] = e.shape;
@@ -139,22 +135,33 @@ export interface MarginClassResult {
  * ebm.marginClass(ebm.pair.perceptron).margin; // => 0
  * ebm.marginClass(ebm.pair.energy).margin; // => "none"
  */
+const LOSS_OPTIONS = custom((fn, name, v): Record<string, unknown> => {
+  if (v === undefined) return {};
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) fail(fn, `${name} must be an object, got ${describe(v)}`);
+  return v as Record<string, unknown>;
+});
+
+const RANGE = custom((fn, name, v): readonly [number, number] => {
+  if (v === undefined) return [-8, 8];
+  if (!Array.isArray(v) || v.length !== 2 || !v.every(Number.isFinite) || !(v[0] < v[1])) {
+    fail(fn, `${name} must be [lo, hi] with finite lo < hi, got ${describe(v)}`);
+  }
+  return [v[0], v[1]];
+});
+
 export function marginClass(pairLoss: PairLoss, opts?: MarginClassOptions): MarginClassResult {
   const fn = 'marginClass';
   if (typeof pairLoss !== 'function') fail(fn, `pairLoss must be a function (E, Ebar, opts) => Tensor, got ${describe(pairLoss)}`);
-  const o = checkOpts(fn, opts, ['lossOptions', 'range', 'steps', 'maxMargin']);
-  const lossOptions = o.lossOptions ?? {};
-  if (typeof lossOptions !== 'object' || lossOptions === null || Array.isArray(lossOptions)) {
-    fail(fn, `lossOptions must be an object, got ${describe(lossOptions)}`);
-  }
-  const range = o.range ?? [-8, 8];
-  if (!Array.isArray(range) || range.length !== 2 || !range.every(Number.isFinite) || !(range[0] < range[1])) {
-    fail(fn, `range must be [lo, hi] with finite lo < hi, got ${describe(range)}`);
-  }
-  const n = intOpt(fn, 'steps', o.steps, 321, 5);
-  const [lo, hi] = range;
+  const o = parseOptions(fn, opts, {
+    lossOptions: LOSS_OPTIONS,
+    range: RANGE,
+    steps: number({ default: 321, integer: true, min: 5 }),
+    maxMargin: optionalNumber({ min: 0 }),
+  });
+  const { lossOptions, steps: n } = o;
+  const [lo, hi] = o.range;
   const h = (hi - lo) / (n - 1);
-  const maxMargin = numberOpt(fn, 'maxMargin', o.maxMargin, (hi - lo) / 8, 'nonnegative');
+  const maxMargin = o.maxMargin ?? (hi - lo) / 8;
   const jMax = Math.floor(maxMargin / h + 1e-9);
   const grid = new Float64Array(n);
   for (let i = 0; i < n; i++) grid[i] = lo + i * h;

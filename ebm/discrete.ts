@@ -6,36 +6,31 @@
  * All are compositions of engine ops. Reference: LeCun, Chopra, Hadsell, Ranzato, Huang,
  * "A Tutorial on Energy-Based Learning" (2006), Section 2.2 and Table 1.
  */
-import { describe, fail, fmtShape } from '../engine/errors.js';
-import { where } from '../engine/ops/elementwise.js';
-import { Tensor } from '../engine/tensor.js';
-import type { Reduction } from '../losses/common.js';
-import { reduce } from '../losses/common.js';
-import { energiesArg, lossOpts, numberOpt, targetsArg } from './args.js';
+import type { TensorLike } from '../engine/index.js';
+import { Tensor, logSigmoid, where } from '../engine/index.js';
+import type { Schema } from '../engine/internal.js';
+import { crossEntropyPositions, custom, describe, fail, fmtShape, margin, oneOf, reduce } from '../engine/internal.js';
+import { energiesArg, lossOptions, positiveOne, targetsArg } from './args.js';
 import { correctAndOffending } from './offending.js';
-import type { BetaOptions, GammaOptions, Lvq2Options, MarginOptions, PairRule, ReductionOptions } from './pair.js';
+import type { BetaOptions, GammaOptions, Lvq2Options, MarginOptions, PairOptions, PairRule } from './pair.js';
 import { RULES } from './pair.js';
 
-export type Energies = Tensor | number[][];
-export type Targets = Tensor | number[];
-
 /** Checks everything, then applies a pair rule to `E(Y^i)` and `Ē`. */
-function viaPair<P>(fn: string, r: PairRule<P>, energies: unknown, targets: unknown, opts: object | undefined): Tensor {
-  const { o, reduction } = lossOpts(fn, opts as Record<string, unknown> & { reduction?: Reduction }, r.options);
-  const p = r.parse(fn, o);
+function viaPair<S extends Schema>(fn: string, r: PairRule<S>, energies: unknown, targets: unknown, opts: unknown): Tensor {
+  const o = lossOptions(fn, opts, r.schema);
   const e = energiesArg(fn, energies);
   const t = targetsArg(fn, targets, e);
   const [eY, eBar] = correctAndOffending(e, t); // [P], [P]
-  return reduce(r.rule(eY, eBar, p), reduction);
+  return reduce(r.rule(eY, eBar, o), o.reduction);
 }
 
 /** Checks options, energies and targets for a loss that reads every answer. */
-function prepare(fn: string, energies: unknown, targets: unknown, opts: object | undefined, allowed: readonly string[]) {
-  const { o, reduction } = lossOpts(fn, opts as Record<string, unknown> & { reduction?: Reduction }, allowed);
+function prepare<S extends Schema>(fn: string, energies: unknown, targets: unknown, opts: unknown, schema: S) {
+  const o = lossOptions(fn, opts, schema);
   const e = energiesArg(fn, energies);
   const t = targetsArg(fn, targets, e);
   const idx = new Tensor(Float64Array.from(t), [t.length, 1]);
-  return { o, reduction, e, t, idx };
+  return { o, e, t, idx };
 }
 
 /**
@@ -50,9 +45,9 @@ function prepare(fn: string, energies: unknown, targets: unknown, opts: object |
  * @example
  * ebm.energyLoss([[0.5, 2.0, 1.0], [3.0, 1.0, 1.5]], [0, 2]).item(); // => 1.0
  */
-export function energyLoss(energies: Energies, targets: Targets, opts?: ReductionOptions): Tensor {
-  const { reduction, e, idx } = prepare('energyLoss', energies, targets, opts, []);
-  return reduce(e.gather(1, idx).reshape([idx.shape[0]]), reduction); // [P]
+export function energyLoss(energies: TensorLike, targets: TensorLike, opts?: PairOptions): Tensor {
+  const { o, e, idx } = prepare('energyLoss', energies, targets, opts, {});
+  return reduce(e.gather(1, idx).reshape([idx.shape[0]]), o.reduction); // [P]
 }
 
 /**
@@ -68,12 +63,12 @@ export function energyLoss(energies: Energies, targets: Targets, opts?: Reductio
  * ebm.nllLoss([[0.5, 2.0, 1.0], [3.0, 1.0, 1.5]], [0, 2]).item(); // => 0.829544
  * ebm.nllLoss([[0.5, 2.0, 1.0]], [1], { beta: 4, reduction: 'none' }).toArray(); // => [1.532277]
  */
-export function nllLoss(energies: Energies, targets: Targets, opts?: BetaOptions): Tensor {
-  const fn = 'nllLoss';
-  const { o, reduction, e, idx } = prepare(fn, energies, targets, opts, ['beta']);
-  const b = numberOpt(fn, 'beta', (o as BetaOptions).beta, 1, 'positive');
-  const eY = e.gather(1, idx).reshape([idx.shape[0]]); // [P]
-  return reduce(eY.add(e.mul(-b).logSumExp(1).div(b)), reduction); // [P, K] -> [P]
+export function nllLoss(energies: TensorLike, targets: TensorLike, opts?: BetaOptions): Tensor {
+  const { o, e, t } = prepare('nllLoss', energies, targets, opts, { beta: positiveOne });
+  const [p, k] = e.shape;
+  // Cross-entropy's own kernel on -βE (no target is ignored: -1 is never an answer index).
+  const ce = crossEntropyPositions(e.mul(-o.beta), { outer: p, classes: k, inner: 1, outShape: [p] }, Float64Array.from(t), null, -1); // [P]
+  return reduce(ce.div(o.beta), o.reduction);
 }
 
 /**
@@ -89,9 +84,9 @@ export function nllLoss(energies: Energies, targets: Targets, opts?: BetaOptions
  * @example
  * ebm.perceptronLoss([[0.5, 2.0, 1.0], [3.0, 1.0, 1.5]], [0, 2], { reduction: 'none' }).toArray(); // => [0, 0.5]
  */
-export function perceptronLoss(energies: Energies, targets: Targets, opts?: ReductionOptions): Tensor {
-  const { reduction, e, idx } = prepare('perceptronLoss', energies, targets, opts, []);
-  return reduce(e.gather(1, idx).reshape([idx.shape[0]]).sub(e.min(1)), reduction); // [P]
+export function perceptronLoss(energies: TensorLike, targets: TensorLike, opts?: PairOptions): Tensor {
+  const { o, e, idx } = prepare('perceptronLoss', energies, targets, opts, {});
+  return reduce(e.gather(1, idx).reshape([idx.shape[0]]).sub(e.min(1)), o.reduction); // [P]
 }
 
 /**
@@ -111,7 +106,7 @@ export function perceptronLoss(energies: Energies, targets: Targets, opts?: Redu
  * l.backward();
  * e.grad.toArray(); // => [[0.5, 0, -0.5], [0, -0.5, 0.5]]
  */
-export function hingeLoss(energies: Energies, targets: Targets, opts?: MarginOptions): Tensor {
+export function hingeLoss(energies: TensorLike, targets: TensorLike, opts?: MarginOptions): Tensor {
   return viaPair('hingeLoss', RULES.hinge, energies, targets, opts);
 }
 
@@ -127,7 +122,7 @@ export function hingeLoss(energies: Energies, targets: Targets, opts?: MarginOpt
  * @example
  * ebm.logLoss([[0.5, 2.0, 1.0], [3.0, 1.0, 1.5]], [0, 2], { reduction: 'none' }).toArray(); // => [0.474077, 0.974077]
  */
-export function logLoss(energies: Energies, targets: Targets, opts?: ReductionOptions): Tensor {
+export function logLoss(energies: TensorLike, targets: TensorLike, opts?: PairOptions): Tensor {
   return viaPair('logLoss', RULES.log, energies, targets, opts);
 }
 
@@ -141,7 +136,7 @@ export function logLoss(energies: Energies, targets: Targets, opts?: ReductionOp
  * @example
  * ebm.squareSquareLoss([[0.5, 2.0, 1.0], [3.0, 1.0, 1.5]], [0, 2], { margin: 2, reduction: 'none' }).toArray(); // => [1.25, 3.25]
  */
-export function squareSquareLoss(energies: Energies, targets: Targets, opts?: MarginOptions): Tensor {
+export function squareSquareLoss(energies: TensorLike, targets: TensorLike, opts?: MarginOptions): Tensor {
   return viaPair('squareSquareLoss', RULES.squareSquare, energies, targets, opts);
 }
 
@@ -156,7 +151,7 @@ export function squareSquareLoss(energies: Energies, targets: Targets, opts?: Ma
  * @example
  * ebm.squareExpLoss([[0.5, 2.0, 1.0], [3.0, 1.0, 1.5]], [0, 2], { reduction: 'none' }).toArray(); // => [0.617879, 2.617879]
  */
-export function squareExpLoss(energies: Energies, targets: Targets, opts?: GammaOptions): Tensor {
+export function squareExpLoss(energies: TensorLike, targets: TensorLike, opts?: GammaOptions): Tensor {
   return viaPair('squareExpLoss', RULES.squareExp, energies, targets, opts);
 }
 
@@ -174,7 +169,7 @@ export function squareExpLoss(energies: Energies, targets: Targets, opts?: Gamma
  * ebm.lvq2Loss([[0.5, 2.0, 1.0], [3.0, 1.0, 1.5]], [1, 2], { delta: 0.5, reduction: 'none' }).toArray(); // => [1, 1]
  * ebm.lvq2Loss([[1.0, 1.2, 3.0]], [1], { reduction: 'none' }).toArray(); // => [0.2]
  */
-export function lvq2Loss(energies: Energies, targets: Targets, opts?: Lvq2Options): Tensor {
+export function lvq2Loss(energies: TensorLike, targets: TensorLike, opts?: Lvq2Options): Tensor {
   return viaPair('lvq2Loss', RULES.lvq2, energies, targets, opts);
 }
 
@@ -189,7 +184,7 @@ export function lvq2Loss(energies: Energies, targets: Targets, opts?: Lvq2Option
  * @example
  * ebm.mceLoss([[0.5, 2.0, 1.0], [3.0, 1.0, 1.5]], [0, 2], { reduction: 'none' }).toArray(); // => [0.377541, 0.622459]
  */
-export function mceLoss(energies: Energies, targets: Targets, opts?: ReductionOptions): Tensor {
+export function mceLoss(energies: TensorLike, targets: TensorLike, opts?: PairOptions): Tensor {
   return viaPair('mceLoss', RULES.mce, energies, targets, opts);
 }
 
@@ -205,35 +200,41 @@ export function mceLoss(energies: Energies, targets: Targets, opts?: ReductionOp
  * @example
  * ebm.meeLoss([[0.5, 2.0, 1.0], [3.0, 1.0, 1.5]], [0, 2], { reduction: 'none' }).toArray(); // => [0.453451, 0.651793]
  */
-export function meeLoss(energies: Energies, targets: Targets, opts?: BetaOptions): Tensor {
-  const fn = 'meeLoss';
-  const { o, reduction, e, idx } = prepare(fn, energies, targets, opts, ['beta']);
-  const b = numberOpt(fn, 'beta', (o as BetaOptions).beta, 1, 'positive');
-  const logP = e.mul(-b).logSoftmax(1).gather(1, idx).reshape([idx.shape[0]]); // [P, K] -> [P]
-  return reduce(logP.exp().neg().add(1), reduction);
+export function meeLoss(energies: TensorLike, targets: TensorLike, opts?: BetaOptions): Tensor {
+  const { o, e, idx } = prepare('meeLoss', energies, targets, opts, { beta: positiveOne });
+  const logP = e.mul(-o.beta).logSoftmax(1).gather(1, idx).reshape([idx.shape[0]]); // [P, K] -> [P]
+  return reduce(logP.exp().neg().add(1), o.reduction);
 }
 
-export interface PairwiseHingeOptions extends ReductionOptions {
+export interface PairwiseHingeOptions extends PairOptions {
   /**
-   * The margin `C(Y^i, y)`: a number (the same for every pair, default 1), a `[K, K]` Tensor
-   * indexed `C[Y^i][y]`, or a function `(yi, y) => number`.
+   * The margin `C(Y^i, y)`: a finite number (the same for every pair, default 1), a `[K, K]`
+   * Tensor indexed `C[Y^i][y]`, or a function `(yi, y) => number`.
    */
   margin?: number | Tensor | ((yi: number, y: number) => number);
   /** `H`: `'hinge'` (default), `max(0, x)`; or `'softplus'`, `log(1 + exp(x))`. */
   h?: 'hinge' | 'softplus';
 }
 
+type MarginSpec = number | Tensor | ((yi: number, y: number) => number);
+
+// A number is read as every margin is; a Tensor or a function is checked against K in `marginRows`.
+const PAIRWISE_MARGIN = custom((fn, name, v): MarginSpec => {
+  if (v instanceof Tensor || typeof v === 'function') return v as MarginSpec;
+  if (v === undefined || typeof v === 'number') return margin(1).read(fn, name, v);
+  return fail(fn, `${name} must be a number, a [K, K] Tensor or a function (yi, y) => number, got ${describe(v)}`);
+});
+
 /** The margins `C(Y^i, y)` of each sample's row, `[P, K]`, from any of the three forms. */
-function marginRows(fn: string, margin: PairwiseHingeOptions['margin'], t: readonly number[], k: number): Tensor | number {
-  if (margin === undefined) return 1;
-  if (typeof margin === 'number') return numberOpt(fn, 'margin', margin, 1);
+function marginRows(fn: string, margin: MarginSpec, t: readonly number[], k: number): Tensor | number {
+  if (typeof margin === 'number') return margin;
   if (margin instanceof Tensor) {
     if (margin.ndim !== 2 || margin.shape[0] !== k || margin.shape[1] !== k) {
       fail(fn, `margin must be a number, a [${k}, ${k}] Tensor or a function, got a Tensor of shape ${fmtShape(margin.shape)}`);
     }
     return margin.indexSelect(0, t as number[]); // [K, K] -> [P, K]
   }
-  if (typeof margin === 'function') {
+  {
     const rows = new Map<number, Float64Array>();
     const data = new Float64Array(t.length * k);
     t.forEach((yi, i) => {
@@ -251,7 +252,6 @@ function marginRows(fn: string, margin: PairwiseHingeOptions['margin'], t: reado
     });
     return new Tensor(data, [t.length, k]);
   }
-  return fail(fn, `margin must be a number, a [K, K] Tensor or a function (yi, y) => number, got ${describe(margin)}`);
 }
 
 /**
@@ -271,16 +271,15 @@ function marginRows(fn: string, margin: PairwiseHingeOptions['margin'], t: reado
  * ebm.pairwiseHingeLoss([[0.5, 2.0, 1.0], [3.0, 1.0, 1.5]], [0, 2], { reduction: 'none' }).toArray(); // => [0.5, 1.5]
  * ebm.pairwiseHingeLoss([[0.5, 2.0, 1.0]], [0], { margin: (yi, y) => Math.abs(yi - y), reduction: 'none' }).toArray(); // => [1.5]
  */
-export function pairwiseHingeLoss(energies: Energies, targets: Targets, opts?: PairwiseHingeOptions): Tensor {
+export function pairwiseHingeLoss(energies: TensorLike, targets: TensorLike, opts?: PairwiseHingeOptions): Tensor {
   const fn = 'pairwiseHingeLoss';
-  const { o, reduction, e, t, idx } = prepare(fn, energies, targets, opts, ['margin', 'h']);
-  const h = (o as PairwiseHingeOptions).h ?? 'hinge';
-  if (h !== 'hinge' && h !== 'softplus') fail(fn, `h must be 'hinge' or 'softplus', got ${describe(h)}`);
+  const { o, e, t, idx } = prepare(fn, energies, targets, opts, { margin: PAIRWISE_MARGIN, h: oneOf(['hinge', 'softplus'] as const, 'hinge') });
   const [p, k] = e.shape;
-  const c = marginRows(fn, (o as PairwiseHingeOptions).margin, t, k);
+  const c = marginRows(fn, o.margin, t, k);
   const mask = new Float64Array(p * k);
   t.forEach((y, i) => (mask[i * k + y] = 1));
   const d = e.gather(1, idx).sub(e).add(c); // [P, 1] - [P, K] -> [P, K]
-  const terms = h === 'hinge' ? d.relu() : d.softplus(); // [P, K]
-  return reduce(where(new Tensor(mask, [p, k]), 0, terms).sum(1), reduction); // [P]
+  // softplus(d) = -log σ(-d), exact for every d (as logLoss's).
+  const terms = o.h === 'hinge' ? d.relu() : logSigmoid(d.neg()).neg(); // [P, K]
+  return reduce(where(new Tensor(mask, [p, k]), 0, terms).sum(1), o.reduction); // [P]
 }

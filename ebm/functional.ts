@@ -2,9 +2,10 @@
  * The loss functional of energy-based learning, `L(W, S) = (1/P) Σ_i L(Y^i, E(W, 𝒴, X^i)) + R(W)`
  * (LeCun et al. 2006, Section 2.2, equation 4), and an L2 regulariser for its `R(W)`.
  */
-import { describe, fail, fmtShape } from '../engine/errors.js';
-import { Tensor } from '../engine/tensor.js';
-import { numberOpt } from './args.js';
+import { Tensor } from '../engine/index.js';
+import { describe, fail, fmtShape, number } from '../engine/internal.js';
+
+const LAMBDA = number({ min: 0 });
 
 /**
  * The loss functional: the average per-sample loss plus a regulariser,
@@ -56,8 +57,7 @@ export function l2Regularizer(params: Tensor | readonly Tensor[], lambda: number
   if (!Array.isArray(list) || !list.every((p) => p instanceof Tensor)) {
     fail(fn, `params must be a Tensor or an array of Tensors, got ${describe(params)}`);
   }
-  if (lambda === undefined) fail(fn, 'lambda (>= 0) is required, got undefined');
-  const lam = numberOpt(fn, 'lambda', lambda, 0, 'nonnegative');
+  const lam = LAMBDA.read(fn, 'lambda', lambda);
   const total = list.reduce<Tensor>((acc, p) => acc.add(p.pow(2).sum()), new Tensor(new Float64Array(1), []));
   return total.mul(lam);
 }

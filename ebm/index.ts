@@ -8,9 +8,9 @@ export {
   energyLoss, nllLoss, perceptronLoss, hingeLoss, logLoss, squareSquareLoss, squareExpLoss, lvq2Loss, mceLoss, meeLoss,
   pairwiseHingeLoss,
 } from './discrete.js';
-export type { Energies, Targets, PairwiseHingeOptions } from './discrete.js';
+export type { PairwiseHingeOptions } from './discrete.js';
 export { pair } from './pair.js';
-export type { ReductionOptions, MarginOptions, BetaOptions, GammaOptions, Lvq2Options, PairLoss } from './pair.js';
+export type { PairOptions, MarginOptions, BetaOptions, GammaOptions, Lvq2Options, PairLoss } from './pair.js';
 export { mostOffendingIncorrect } from './offending.js';
 export { mostOffendingIncorrectContinuous } from './continuous.js';
 export type { ContinuousOptions } from './continuous.js';

@@ -2,7 +2,8 @@
  * The most offending incorrect answer over a discrete answer set: the lowest-energy answer
  * other than the correct one (LeCun et al. 2006, Section 2.2.3; ties go to the lowest index).
  */
-import { Tensor } from '../engine/tensor.js';
+import type { TensorLike } from '../engine/index.js';
+import { Tensor } from '../engine/index.js';
 import { energiesArg, targetsArg } from './args.js';
 
 /**
@@ -32,7 +33,7 @@ export function correctAndOffending(energies: Tensor, targets: readonly number[]
  * @example
  * ebm.mostOffendingIncorrect([[0.5, 0.2, 0.2], [1, 3, 2]], [1, 0]); // => [2, 2]
  */
-export function mostOffendingIncorrect(energies: Tensor | number[][], targets: Tensor | number[]): number[] {
+export function mostOffendingIncorrect(energies: TensorLike, targets: TensorLike): number[] {
   const fn = 'mostOffendingIncorrect';
   const e = energiesArg(fn, energies);
   const t = targetsArg(fn, targets, e);

@@ -5,87 +5,73 @@
  * from `mostOffendingIncorrectContinuous`. Reference: LeCun, Chopra, Hadsell, Ranzato, Huang,
  * "A Tutorial on Energy-Based Learning" (2006), Section 2.2 and Table 1.
  */
-import { stack } from '../engine/ops/shape-ops.js';
-import type { Tensor } from '../engine/tensor.js';
-import type { Reduction } from '../losses/common.js';
-import { reduce } from '../losses/common.js';
-import { lossOpts, numberOpt, pairArgs } from './args.js';
+import type { Reduction, Tensor, TensorLike } from '../engine/index.js';
+import { logAddExp, logSigmoid } from '../engine/index.js';
+import type { Parsed, Schema } from '../engine/internal.js';
+import { margin, reduce } from '../engine/internal.js';
+import { lossOptions, pairArgs, positiveOne } from './args.js';
 
-export interface ReductionOptions {
+export interface PairOptions {
   /** `'mean'` (default): `1/P Σ`, the loss functional's average; `'sum'`; `'none'`: one loss per sample. */
   reduction?: Reduction;
 }
-export interface MarginOptions extends ReductionOptions {
-  /** The margin `m` (default 1). */
+export interface MarginOptions extends PairOptions {
+  /** The margin `m`: any finite number (default 1). */
   margin?: number;
 }
-export interface BetaOptions extends ReductionOptions {
+export interface BetaOptions extends PairOptions {
   /** The inverse temperature `β > 0` (default 1). */
   beta?: number;
 }
-export interface GammaOptions extends ReductionOptions {
+export interface GammaOptions extends PairOptions {
   /** The weight `γ > 0` of the pull-up term (default 1). */
   gamma?: number;
 }
-export interface Lvq2Options extends ReductionOptions {
-  /** The cap `M > 0` of the loss (default 1). */
+export interface Lvq2Options extends PairOptions {
+  /** The cap `M` of the loss: any finite number, as every margin (default 1). */
   margin?: number;
   /** The scale `δ > 0` of the relative gap (default 1). */
   delta?: number;
 }
 
 /**
- * One per-sample rule: its option names, how they are read, and the loss as a composition of
- * engine ops on `E` and `Ē` (tensors of one shape).
+ * One per-sample rule: the schema of its options (besides `reduction`), and the loss as a
+ * composition of engine ops on `E` and `Ē` (tensors of one shape).
  */
-export interface PairRule<P> {
-  readonly options: readonly string[];
-  parse(fn: string, o: Record<string, unknown>): P;
-  rule(e: Tensor, eBar: Tensor, p: P): Tensor;
+export interface PairRule<S extends Schema> {
+  readonly schema: S;
+  rule(e: Tensor, eBar: Tensor, o: Parsed<S>): Tensor;
 }
 
-const none: Pick<PairRule<null>, 'options' | 'parse'> = { options: [], parse: () => null };
-const margin = (fn: string, o: Record<string, unknown>): number => numberOpt(fn, 'margin', o.margin, 1, 'nonnegative');
-const beta = (fn: string, o: Record<string, unknown>): number => numberOpt(fn, 'beta', o.beta, 1, 'positive');
+const pairRule = <S extends Schema>(schema: S, rule: (e: Tensor, eBar: Tensor, o: Parsed<S>) => Tensor): PairRule<S> => ({ schema, rule });
+
+const MARGIN = { margin: margin(1) };
+const BETA = { beta: positiveOne };
 
 export const RULES = {
-  energy: { ...none, rule: (e: Tensor) => e } as PairRule<null>,
+  energy: pairRule({}, (e) => e),
   // E - min(E, Ē): with two answers the min over all answers is the smaller of the pair.
-  perceptron: { ...none, rule: (e: Tensor, eb: Tensor) => e.sub(eb).relu() } as PairRule<null>,
-  hinge: { options: ['margin'], parse: margin, rule: (e, eb, m) => e.sub(eb).add(m).relu() } as PairRule<number>,
-  log: { ...none, rule: (e: Tensor, eb: Tensor) => e.sub(eb).softplus() } as PairRule<null>,
-  squareSquare: {
-    options: ['margin'],
-    parse: margin,
-    rule: (e, eb, m) => e.pow(2).add(eb.neg().add(m).relu().pow(2)),
-  } as PairRule<number>,
-  squareExp: {
-    options: ['gamma'],
-    parse: (fn, o) => numberOpt(fn, 'gamma', o.gamma, 1, 'positive'),
-    rule: (e, eb, g) => e.pow(2).add(eb.neg().exp().mul(g)),
-  } as PairRule<number>,
-  lvq2: {
-    options: ['margin', 'delta'],
-    parse: (fn, o) => ({ cap: numberOpt(fn, 'margin', o.margin, 1, 'positive'), delta: numberOpt(fn, 'delta', o.delta, 1, 'positive') }),
-    rule: (e, eb, { cap, delta }) => e.sub(eb).div(eb.mul(delta)).relu().clamp(null, cap),
-  } as PairRule<{ cap: number; delta: number }>,
-  mce: { ...none, rule: (e: Tensor, eb: Tensor) => e.sub(eb).sigmoid() } as PairRule<null>,
+  perceptron: pairRule({}, (e, eb) => e.sub(eb).relu()),
+  // NOTE: max(0, ·) is a clamp at 0, which passes the gradient at the kink: marginRankingLoss's
+  // (PyTorch's clamp_min) rule, so that hinge(E, Ē) and marginRankingLoss(Ē, E, 1) agree there too.
+  hinge: pairRule(MARGIN, (e, eb, o) => e.sub(eb).add(o.margin).clamp(0)),
+  // log(1 + exp(E - Ē)) = -log σ(Ē - E): softMarginLoss(Ē - E, 1) to the last bit.
+  log: pairRule({}, (e, eb) => logSigmoid(eb.sub(e)).neg()),
+  squareSquare: pairRule(MARGIN, (e, eb, o) => e.pow(2).add(eb.neg().add(o.margin).relu().pow(2))),
+  squareExp: pairRule({ gamma: positiveOne }, (e, eb, o) => e.pow(2).add(eb.neg().exp().mul(o.gamma))),
+  lvq2: pairRule({ margin: margin(1), delta: positiveOne }, (e, eb, o) => e.sub(eb).div(eb.mul(o.delta)).relu().clamp(null, o.margin)),
+  mce: pairRule({}, (e, eb) => e.sub(eb).sigmoid()),
   // E + (1/β) log(exp(-βE) + exp(-βĒ)): the NLL loss over the two answers.
-  nll: {
-    options: ['beta'],
-    parse: beta,
-    rule: (e, eb, b) => stack([e, eb], -1).mul(-b).logSumExp(-1).div(b).add(e), // [..., 2] -> [...]
-  } as PairRule<number>,
+  nll: pairRule(BETA, (e, eb, o) => logAddExp(e.mul(-o.beta), eb.mul(-o.beta)).div(o.beta).add(e)),
   // 1 - exp(-βE) / (exp(-βE) + exp(-βĒ)) = σ(β(E - Ē)).
-  mee: { options: ['beta'], parse: beta, rule: (e, eb, b) => e.sub(eb).mul(b).sigmoid() } as PairRule<number>,
+  mee: pairRule(BETA, (e, eb, o) => e.sub(eb).mul(o.beta).sigmoid()),
 };
 
-function pairForm<P>(name: string, r: PairRule<P>, e: unknown, eBar: unknown, opts: object | undefined): Tensor {
+function pairForm<S extends Schema>(name: string, r: PairRule<S>, e: unknown, eBar: unknown, opts: unknown): Tensor {
   const fn = `pair.${name}`;
-  const { o, reduction } = lossOpts(fn, opts as Record<string, unknown> & { reduction?: Reduction }, r.options);
-  const p = r.parse(fn, o);
+  const o = lossOptions(fn, opts, r.schema);
   const [a, b] = pairArgs(fn, e, eBar);
-  return reduce(r.rule(a, b, p), reduction);
+  return reduce(r.rule(a, b, o), o.reduction);
 }
 
 /**
@@ -106,9 +92,11 @@ function pairForm<P>(name: string, r: PairRule<P>, e: unknown, eBar: unknown, op
  * - `nll(E, Ē, { beta = 1 })`: `E + (1/β) log(exp(-βE) + exp(-βĒ))`, the NLL over two answers. Margin: > 0.
  * - `mee(E, Ē, { beta = 1 })`: `1 - exp(-βE) / (exp(-βE) + exp(-βĒ)) = σ(β(E - Ē))`. Margin: > 0.
  *
- * Numerical notes: `log` uses the engine's softplus (the identity above 20, off by < 2.1e-9
- * there, as torch.nn.functional.softplus); `nll` uses a max-shifted log-sum-exp; max(0, ·) is
- * `relu`, whose gradient at 0 is 0; `lvq2`'s cap is a clamp, which passes the gradient at `M`.
+ * Numerics: `log` is `-logSigmoid(Ē - E)`, the engine's exact log-sigmoid (finite and accurate
+ * for any gap); `nll` uses the engine's `logAddExp`, so large energies do not overflow; `hinge`'s
+ * max(0, ·) is a clamp, which passes the gradient at the kink (as `marginRankingLoss`), the other
+ * max(0, ·) are `relu`, whose gradient at 0 is 0; `lvq2`'s cap is a clamp, which passes the
+ * gradient at `M`.
  * Errors name the form, e.g. `pair.hinge: Ebar shape [2] does not match E shape [3]`.
  *
  * Reference: LeCun et al., "A Tutorial on Energy-Based Learning" (2006), Section 2.2, Table 1.
@@ -126,25 +114,25 @@ function pairForm<P>(name: string, r: PairRule<P>, e: unknown, eBar: unknown, op
  */
 export const pair = {
   /** `E`: the energy loss; Ē only fixes the shape. Margin: none. */
-  energy: (E: Tensor, Ebar: Tensor, opts?: ReductionOptions): Tensor => pairForm('energy', RULES.energy, E, Ebar, opts),
+  energy: (E: TensorLike, Ebar: TensorLike, opts?: PairOptions): Tensor => pairForm('energy', RULES.energy, E, Ebar, opts),
   /** `max(0, E - Ē)`: the perceptron loss over two answers. Margin: 0. */
-  perceptron: (E: Tensor, Ebar: Tensor, opts?: ReductionOptions): Tensor => pairForm('perceptron', RULES.perceptron, E, Ebar, opts),
+  perceptron: (E: TensorLike, Ebar: TensorLike, opts?: PairOptions): Tensor => pairForm('perceptron', RULES.perceptron, E, Ebar, opts),
   /** `max(0, m + E - Ē)`, `margin = 1`. Margin: m. */
-  hinge: (E: Tensor, Ebar: Tensor, opts?: MarginOptions): Tensor => pairForm('hinge', RULES.hinge, E, Ebar, opts),
+  hinge: (E: TensorLike, Ebar: TensorLike, opts?: MarginOptions): Tensor => pairForm('hinge', RULES.hinge, E, Ebar, opts),
   /** `log(1 + exp(E - Ē))`. Margin: > 0. */
-  log: (E: Tensor, Ebar: Tensor, opts?: ReductionOptions): Tensor => pairForm('log', RULES.log, E, Ebar, opts),
+  log: (E: TensorLike, Ebar: TensorLike, opts?: PairOptions): Tensor => pairForm('log', RULES.log, E, Ebar, opts),
   /** `E² + max(0, m - Ē)²`, `margin = 1`. Margin: m. */
-  squareSquare: (E: Tensor, Ebar: Tensor, opts?: MarginOptions): Tensor => pairForm('squareSquare', RULES.squareSquare, E, Ebar, opts),
+  squareSquare: (E: TensorLike, Ebar: TensorLike, opts?: MarginOptions): Tensor => pairForm('squareSquare', RULES.squareSquare, E, Ebar, opts),
   /** `E² + γ exp(-Ē)`, `gamma = 1`. Margin: > 0. */
-  squareExp: (E: Tensor, Ebar: Tensor, opts?: GammaOptions): Tensor => pairForm('squareExp', RULES.squareExp, E, Ebar, opts),
+  squareExp: (E: TensorLike, Ebar: TensorLike, opts?: GammaOptions): Tensor => pairForm('squareExp', RULES.squareExp, E, Ebar, opts),
   /** `min(M, max(0, (E - Ē) / (δ Ē)))`, `margin = 1` (M), `delta = 1`; positive energies. Margin: 0. */
-  lvq2: (E: Tensor, Ebar: Tensor, opts?: Lvq2Options): Tensor => pairForm('lvq2', RULES.lvq2, E, Ebar, opts),
+  lvq2: (E: TensorLike, Ebar: TensorLike, opts?: Lvq2Options): Tensor => pairForm('lvq2', RULES.lvq2, E, Ebar, opts),
   /** `σ(E - Ē)`. Margin: > 0. */
-  mce: (E: Tensor, Ebar: Tensor, opts?: ReductionOptions): Tensor => pairForm('mce', RULES.mce, E, Ebar, opts),
+  mce: (E: TensorLike, Ebar: TensorLike, opts?: PairOptions): Tensor => pairForm('mce', RULES.mce, E, Ebar, opts),
   /** `E + (1/β) log(exp(-βE) + exp(-βĒ))`, `beta = 1`. Margin: > 0. */
-  nll: (E: Tensor, Ebar: Tensor, opts?: BetaOptions): Tensor => pairForm('nll', RULES.nll, E, Ebar, opts),
+  nll: (E: TensorLike, Ebar: TensorLike, opts?: BetaOptions): Tensor => pairForm('nll', RULES.nll, E, Ebar, opts),
   /** `σ(β(E - Ē))`, `beta = 1`. Margin: > 0. */
-  mee: (E: Tensor, Ebar: Tensor, opts?: BetaOptions): Tensor => pairForm('mee', RULES.mee, E, Ebar, opts),
+  mee: (E: TensorLike, Ebar: TensorLike, opts?: BetaOptions): Tensor => pairForm('mee', RULES.mee, E, Ebar, opts),
 };
 
 /** A pair-form loss: `(E, Ē, opts)` with `opts.reduction` honoured. */

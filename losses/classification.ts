@@ -1,22 +1,23 @@
 /**
  * Classification losses with PyTorch 1.13's semantics: negative log-likelihood, cross-entropy
  * (class indices or probabilities, label smoothing), and the multi-class and multi-label margin
- * losses.
+ * losses. Cross-entropy with index targets runs on a fused kernel (engine/fused/cross-entropy.ts);
+ * the rest are compositions of engine ops.
  */
-import { describe, fail, fmtShape } from '../engine/errors.js';
-import { sameShape, sizeOf } from '../engine/shape.js';
-import type { NestedNumbers } from '../engine/tensor.js';
-import { Tensor } from '../engine/tensor.js';
-import type { Reduction, ReductionOption } from './common.js';
-import { checkOpts, checkReduction, classIndices, expectShape, reduce, toTensor } from './common.js';
-import type { ClassLayout } from './cross-entropy-fused.js';
-import { crossEntropyFused } from './cross-entropy-fused.js';
+import type { Reduction, TensorLike } from '../engine/index.js';
+import { Tensor, logSigmoid } from '../engine/index.js';
+import type { ClassLayout } from '../engine/internal.js';
+import {
+  classIndices, crossEntropyPositions, custom, describe, expectShape, fail, fmtShape, margin, number, parseOptions,
+  reduce, reduction, sameShape, sizeOf, toTensor,
+} from '../engine/internal.js';
 
-export interface NllLossOptions extends ReductionOption {
+export interface NllLossOptions {
   /** Per-class weights `[C]`; no gradient flows to them (PyTorch implements none either). */
-  weight?: Tensor | readonly number[];
+  weight?: TensorLike;
   /** Positions whose target equals this contribute nothing, not even to the 'mean' divisor. */
   ignoreIndex?: number;
+  reduction?: Reduction;
 }
 
 export interface CrossEntropyLossOptions extends NllLossOptions {
@@ -24,20 +25,34 @@ export interface CrossEntropyLossOptions extends NllLossOptions {
   labelSmoothing?: number;
 }
 
-export interface MultiMarginLossOptions extends ReductionOption {
+export interface MultiMarginLossOptions {
   /** 1 (hinge) or 2 (squared hinge). */
   p?: number;
+  /** Any finite number (default 1). */
   margin?: number;
   /** Per-class weights `[C]`, applied by the target class; no gradient flows to them. */
-  weight?: Tensor | readonly number[];
+  weight?: TensorLike;
+  reduction?: Reduction;
 }
 
-export interface MultiLabelSoftMarginLossOptions extends ReductionOption {
+export interface MultiLabelSoftMarginLossOptions {
   /** Per-class weights `[C]`; differentiable, as in PyTorch. */
-  weight?: Tensor | readonly number[];
+  weight?: TensorLike;
+  reduction?: Reduction;
 }
 
-export type MultiLabelMarginLossOptions = ReductionOption;
+export interface MultiLabelMarginLossOptions {
+  reduction?: Reduction;
+}
+
+// The class weight is checked against the input's class count once the input is converted.
+const RAW = custom((_fn, _name, v) => v);
+const IGNORE_INDEX = number({ default: -100, integer: true });
+const HINGE_POWER = custom((fn, name, v) => {
+  if (v === undefined) return 1;
+  if (v !== 1 && v !== 2) fail(fn, `${name} must be 1 or 2, got ${describe(v)}`);
+  return v;
+});
 
 // ---------------------------------------------------------------------------------------------
 // Validation shared by the index-target losses.
@@ -56,12 +71,6 @@ function classLayout(fn: string, x: Tensor, t: Tensor): ClassLayout {
   return { outer: sizeOf(x.shape.slice(0, cd)), classes: x.shape[cd], inner: sizeOf(x.shape.slice(cd + 1)), outShape: want };
 }
 
-function checkIgnoreIndex(fn: string, v: unknown): number {
-  const i = v ?? -100;
-  if (typeof i !== 'number' || !Number.isInteger(i)) fail(fn, `ignoreIndex must be an integer, got ${describe(i)}`);
-  return i;
-}
-
 /** A weight argument as a `[C]` Tensor, or null when absent. */
 function classWeight(fn: string, w: unknown, classes: number): Tensor | null {
   if (w === undefined) return null;
@@ -77,10 +86,11 @@ function alongClassDim(w: Tensor, ndim: number): Tensor {
 
 /**
  * Per position `p`: whether it counts (target ≠ ignoreIndex), the index to gather (0 where
- * ignored, so the gather stays in range), and `w[y]` (0 where ignored). Also their sum, the
- * weighted-'mean' divisor.
+ * ignored, so the gather stays in range), and `w[y]` (0 where ignored). Also the weighted-'mean'
+ * divisor `Σ w[y]` over the counted positions, or undefined when that is simply the number of
+ * positions (no weights, nothing ignored), so that the mean is the plain mean.
  */
-interface TargetWeights { keep: Float64Array; safe: Float64Array; wy: Float64Array; total: number }
+interface TargetWeights { keep: Float64Array; safe: Float64Array; wy: Float64Array; total: number | undefined }
 
 function targetWeights(t: Tensor, w: Float64Array | null, ignoreIndex: number): TargetWeights {
   const n = t.size;
@@ -88,6 +98,7 @@ function targetWeights(t: Tensor, w: Float64Array | null, ignoreIndex: number): 
   const safe = new Float64Array(n);
   const wy = new Float64Array(n);
   let total = 0;
+  let counted = 0;
   for (let p = 0; p < n; p++) {
     const y = t.data[p];
     if (y === ignoreIndex) continue;
@@ -95,13 +106,9 @@ function targetWeights(t: Tensor, w: Float64Array | null, ignoreIndex: number): 
     safe[p] = y;
     wy[p] = w === null ? 1 : w[y];
     total += wy[p];
+    counted++;
   }
-  return { keep, safe, wy, total };
-}
-
-/** Reduces per-position losses whose 'mean' divides by `total` (Σ w[y] over counted positions). */
-function reduceWeighted(loss: Tensor, reduction: Reduction, total: number): Tensor {
-  return reduction === 'mean' ? loss.sum().div(total) : reduce(loss, reduction);
+  return { keep, safe, wy, total: w === null && counted === n ? undefined : total };
 }
 
 /** `−w[y] · input[y]` per position, 0 where ignored: nllLoss's core, reused by label smoothing. */
@@ -113,7 +120,7 @@ function nllCore(x: Tensor, { keep, safe, wy, total }: TargetWeights, lay: Class
   // `where`, not a product with the mask: an ignored position holding -Infinity or NaN must
   // still give exactly 0, as in PyTorch.
   const loss = picked.mul(negW).where(new Tensor(keep, lay.outShape), 0); // [N, d1, …]
-  return reduceWeighted(loss, reduction, total);
+  return reduce(loss, reduction, total);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -144,16 +151,15 @@ function nllCore(x: Tensor, { keep, safe, wy, total }: TargetWeights, lay: Class
  * nllLoss(logp, [0, 2], { weight: [1, 2, 3] }).item(); // => 1.55
  * nllLoss(logp, [0, -100], { reduction: 'none' }).toArray(); // => [0.5, 0]
  */
-export function nllLoss(input: Tensor, target: Tensor | NestedNumbers, opts?: NllLossOptions): Tensor {
+export function nllLoss(input: TensorLike, target: TensorLike, opts?: NllLossOptions): Tensor {
   const fn = 'nllLoss';
-  const o = checkOpts(fn, opts, ['weight', 'ignoreIndex', 'reduction']);
-  const reduction = checkReduction(fn, o.reduction);
-  const ignoreIndex = checkIgnoreIndex(fn, o.ignoreIndex);
+  const o = parseOptions(fn, opts, { weight: RAW, ignoreIndex: IGNORE_INDEX, reduction: reduction() });
   const x = toTensor(fn, 'input', input);
-  const lay = classLayout(fn, x, toTensor(fn, 'target', target));
+  const tt = toTensor(fn, 'target', target);
+  const lay = classLayout(fn, x, tt);
   const w = classWeight(fn, o.weight, lay.classes);
-  const t = classIndices(fn, 'target', target, lay.classes, ignoreIndex);
-  return nllCore(x, targetWeights(t, w && w.data, ignoreIndex), lay, reduction);
+  const t = classIndices(fn, 'target', tt, lay.classes, o.ignoreIndex);
+  return nllCore(x, targetWeights(t, w && w.data, o.ignoreIndex), lay, o.reduction);
 }
 
 /**
@@ -193,13 +199,12 @@ export function nllLoss(input: Tensor, target: Tensor | NestedNumbers, opts?: Nl
  * logits.grad.toArray(); // => [[-0.1072, 0.0876, 0.0196], [0.0247, 0.0272, -0.0519]]
  * crossEntropyLoss(logits, [0, 2], { labelSmoothing: 0.1 }).item(); // => 0.3454564
  */
-export function crossEntropyLoss(input: Tensor, target: Tensor | NestedNumbers, opts?: CrossEntropyLossOptions): Tensor {
+export function crossEntropyLoss(input: TensorLike, target: TensorLike, opts?: CrossEntropyLossOptions): Tensor {
   const fn = 'crossEntropyLoss';
-  const o = checkOpts(fn, opts, ['weight', 'ignoreIndex', 'reduction', 'labelSmoothing']);
-  const reduction = checkReduction(fn, o.reduction);
-  const ignoreIndex = checkIgnoreIndex(fn, o.ignoreIndex);
-  const ls = o.labelSmoothing ?? 0;
-  if (typeof ls !== 'number' || !(ls >= 0 && ls <= 1)) fail(fn, `labelSmoothing must be a number in [0, 1], got ${describe(ls)}`);
+  const o = parseOptions(fn, opts, {
+    weight: RAW, ignoreIndex: IGNORE_INDEX, reduction: reduction(), labelSmoothing: number({ default: 0, min: 0, max: 1 }),
+  });
+  const { ignoreIndex, labelSmoothing: ls } = o;
   const x = toTensor(fn, 'input', input);
   if (x.ndim === 0) fail(fn, `input must be [C], [N, C] or [N, C, d1, …], got shape ${fmtShape(x.shape)}`);
   const cd = classDimOf(x);
@@ -212,22 +217,20 @@ export function crossEntropyLoss(input: Tensor, target: Tensor | NestedNumbers, 
     const logp = x.logSoftmax(cd); // [N, C, d1, …]
     const q = ls > 0 ? tt.mul(1 - ls).add(ls / classes) : tt; // [N, C, d1, …]
     const prod = w ? logp.mul(q).mul(alongClassDim(w, x.ndim)) : logp.mul(q); // [N, C, d1, …]
-    if (reduction === 'none') return prod.sum(cd).neg(); // [N, d1, …]
-    const total = prod.sum().neg();
-    return reduction === 'sum' ? total : total.div(x.size / classes);
+    return reduce(prod.sum(cd).neg(), o.reduction); // [N, d1, …]
   }
 
   const lay = classLayout(fn, x, tt);
-  const t = classIndices(fn, 'target', target, classes, ignoreIndex);
+  const t = classIndices(fn, 'target', tt, classes, ignoreIndex);
   const wd = w && w.data;
-  if (ls === 0) return crossEntropyFused(x, lay, t.data, wd, ignoreIndex, reduction);
+  const tw = targetWeights(t, wd, ignoreIndex);
+  if (ls === 0) return reduce(crossEntropyPositions(x, lay, t.data, wd, ignoreIndex), o.reduction, tw.total); // [N, d1, …]
 
   const logp = x.logSoftmax(cd); // [N, C, d1, …]
-  const tw = targetWeights(t, wd, ignoreIndex);
-  const nll = nllCore(logp, tw, lay, reduction);
+  const nll = nllCore(logp, tw, lay, o.reduction);
   const weighted = w ? logp.mul(alongClassDim(w.detach(), x.ndim)) : logp; // [N, C, d1, …]
   const smooth = weighted.sum(cd).neg().where(new Tensor(tw.keep, lay.outShape), 0); // [N, d1, …]
-  return nll.mul(1 - ls).add(reduceWeighted(smooth, reduction, tw.total).mul(ls / classes));
+  return nll.mul(1 - ls).add(reduce(smooth, o.reduction, tw.total).mul(ls / classes));
 }
 
 /**
@@ -256,14 +259,9 @@ export function crossEntropyLoss(input: Tensor, target: Tensor | NestedNumbers, 
  * multiMarginLoss(x, [3, 0]).item(); // => 0.475
  * multiMarginLoss(x, [3, 0], { p: 2, margin: 0.5, reduction: 'none' }).toArray(); // => [0.0025, 0.145]
  */
-export function multiMarginLoss(input: Tensor, target: Tensor | NestedNumbers, opts?: MultiMarginLossOptions): Tensor {
+export function multiMarginLoss(input: TensorLike, target: TensorLike, opts?: MultiMarginLossOptions): Tensor {
   const fn = 'multiMarginLoss';
-  const o = checkOpts(fn, opts, ['p', 'margin', 'weight', 'reduction']);
-  const reduction = checkReduction(fn, o.reduction);
-  const p = o.p ?? 1;
-  if (p !== 1 && p !== 2) fail(fn, `p must be 1 or 2, got ${describe(p)}`);
-  const margin = o.margin ?? 1;
-  if (typeof margin !== 'number') fail(fn, `margin must be a number, got ${describe(margin)}`);
+  const o = parseOptions(fn, opts, { p: HINGE_POWER, margin: margin(1), weight: RAW, reduction: reduction() });
   const x = toTensor(fn, 'input', input);
   if (x.ndim !== 1 && x.ndim !== 2) fail(fn, `input must be [N, C] or [C], got shape ${fmtShape(x.shape)}`);
   const n = x.ndim === 1 ? 1 : x.shape[0];
@@ -274,29 +272,18 @@ export function multiMarginLoss(input: Tensor, target: Tensor | NestedNumbers, o
     fail(fn, `target shape ${fmtShape(tt.shape)} does not match input shape ${fmtShape(x.shape)} (expected ${x.ndim === 2 ? `[${n}]` : '[] or [1]'})`);
   }
   const w = classWeight(fn, o.weight, classes);
-  const t = classIndices(fn, 'target', target, classes);
+  const t = classIndices(fn, 'target', tt, classes);
 
   const others = new Float64Array(n * classes).fill(1);
   for (let i = 0; i < n; i++) others[i * classes + t.data[i]] = 0;
   const x2 = x.reshape([n, classes]); // [N, C]
   const xy = x2.gather(1, new Tensor(t.data, [n, 1])); // [N, 1]
-  const z = xy.neg().add(margin).add(x2); // [N, C]: (margin − x[y]) + x[i]
+  const z = xy.neg().add(o.margin).add(x2); // [N, C]: (margin − x[y]) + x[i]
   let h = z.relu(); // [N, C]
-  if (p === 2) h = h.mul(h);
+  if (o.p === 2) h = h.mul(h);
   if (w) h = h.mul(new Tensor(Float64Array.from(t.data, (y) => w.data[y]), [n, 1]));
   const loss = h.where(new Tensor(others, [n, classes]), 0).sum(1).div(classes); // [N]
-  return reduce(loss.reshape(tt.shape), reduction);
-}
-
-/** `log σ(x) = min(x, 0) − log1p(exp(−|x|))`, PyTorch's exact form, with a smooth gradient at 0. */
-function logSigmoid(x: Tensor): Tensor {
-  const nonNeg = x.ge(0);
-  // Each branch sees its input clamped to its own side, so the branch not taken stays finite
-  // and passes back an exact zero (not 0 · Infinity) through `where`.
-  const up = x.clamp(0, null).neg().exp().log1p().neg(); // x ≥ 0: −log1p(exp(−x))
-  const lo = x.clamp(null, 0);
-  const down = lo.sub(lo.exp().log1p()); // x < 0: x − log1p(exp(x))
-  return up.where(nonNeg, down);
+  return reduce(loss.reshape(tt.shape), o.reduction);
 }
 
 /**
@@ -321,10 +308,9 @@ function logSigmoid(x: Tensor): Tensor {
  * multiLabelSoftMarginLoss(x, [[1, 0, 1], [0, 0, 1]]).item(); // => 0.4280290
  * multiLabelSoftMarginLoss(x, [[1, 0, 1], [0, 0, 1]], { weight: [1, 0.5, 2], reduction: 'none' }).toArray(); // => [0.5449098, 0.3935430]
  */
-export function multiLabelSoftMarginLoss(input: Tensor, target: Tensor | NestedNumbers, opts?: MultiLabelSoftMarginLossOptions): Tensor {
+export function multiLabelSoftMarginLoss(input: TensorLike, target: TensorLike, opts?: MultiLabelSoftMarginLossOptions): Tensor {
   const fn = 'multiLabelSoftMarginLoss';
-  const o = checkOpts(fn, opts, ['weight', 'reduction']);
-  const reduction = checkReduction(fn, o.reduction);
+  const o = parseOptions(fn, opts, { weight: RAW, reduction: reduction() });
   const x = toTensor(fn, 'input', input);
   if (x.ndim === 0) fail(fn, `input must be [N, C] (classes last), got shape ${fmtShape(x.shape)}`);
   const t = toTensor(fn, 'target', target);
@@ -335,7 +321,7 @@ export function multiLabelSoftMarginLoss(input: Tensor, target: Tensor | NestedN
   const neg = t.neg().add(1).mul(logSigmoid(x.neg())); // [N, C]
   let loss = pos.add(neg).neg(); // [N, C]
   if (w) loss = loss.mul(w);
-  return reduce(loss.sum(-1).div(classes), reduction); // [N] before reduction
+  return reduce(loss.sum(-1).div(classes), o.reduction); // [N] before reduction
 }
 
 /**
@@ -362,10 +348,9 @@ export function multiLabelSoftMarginLoss(input: Tensor, target: Tensor | NestedN
  * multiLabelMarginLoss(x, [[3, 0, -1, 1], [2, -1, 0, 0]]).item(); // => 0.5125
  * multiLabelMarginLoss(x, [[3, 0, -1, 1], [2, -1, 0, 0]], { reduction: 'none' }).toArray(); // => [0.85, 0.175]
  */
-export function multiLabelMarginLoss(input: Tensor, target: Tensor | NestedNumbers, opts?: MultiLabelMarginLossOptions): Tensor {
+export function multiLabelMarginLoss(input: TensorLike, target: TensorLike, opts?: MultiLabelMarginLossOptions): Tensor {
   const fn = 'multiLabelMarginLoss';
-  const o = checkOpts(fn, opts, ['reduction']);
-  const reduction = checkReduction(fn, o.reduction);
+  const o = parseOptions(fn, opts, { reduction: reduction() });
   const x = toTensor(fn, 'input', input);
   if (x.ndim !== 1 && x.ndim !== 2) fail(fn, `input must be [N, C] or [C], got shape ${fmtShape(x.shape)}`);
   const tt = toTensor(fn, 'target', target);
@@ -401,5 +386,5 @@ export function multiLabelMarginLoss(input: Tensor, target: Tensor | NestedNumbe
   const z = x2.unsqueeze(2).neg().add(1).add(x2.unsqueeze(1)); // [N, C, C]: (1 − x[j]) + x[i]
   const h = z.relu().mul(new Tensor(count, [n, classes, 1])); // [N, C, C]
   const loss = h.where(new Tensor(pair, [n, classes, classes]), 0).sum([1, 2]).div(classes); // [N]
-  return reduce(x.ndim === 1 ? loss.reshape([]) : loss, reduction);
+  return reduce(x.ndim === 1 ? loss.reshape([]) : loss, o.reduction);
 }

@@ -6,9 +6,9 @@
  * gathered from `embeddings` with `indexSelect`, so the loss on them is differentiable with respect
  * to `embeddings`. PyTorch has no equivalent of these helpers.
  */
-import { describe, fail, fmtShape } from '../engine/errors.js';
-import { Tensor } from '../engine/tensor.js';
-import { checkOpts } from './common.js';
+import type { TensorLike } from '../engine/index.js';
+import { Tensor } from '../engine/index.js';
+import { describe, fail, fmtShape, margin, number, numerics, parseOptions, toTensor } from '../engine/internal.js';
 
 export interface MinedTriplets {
   /** `[T, D]`: the rows of `embeddings` at `anchorIndex`. */
@@ -28,7 +28,7 @@ export interface MineBatchHardOptions {
 }
 
 export interface MineSemiHardOptions {
-  /** The width of the semi-hard band `d(a, p) < d(a, n) < d(a, p) + margin` (default 1). */
+  /** The width of the semi-hard band `d(a, p) < d(a, n) < d(a, p) + margin`: any finite number (default 1). */
   margin?: number;
   /** The norm of the distance `‖x_i - x_j‖_p` (default 2). */
   p?: number;
@@ -41,44 +41,39 @@ interface Batch {
   readonly p: number;
 }
 
-function readBatch(fn: string, embeddings: unknown, labels: unknown, p: unknown): Batch {
+/** The norm order of the ranking distance: any p > 0, Infinity included. */
+const NORM_ORDER = number({ default: 2, above: 0, nonFinite: true });
+
+function readBatch(fn: string, embeddings: unknown, labels: unknown, p: number): Batch {
   if (!(embeddings instanceof Tensor)) fail(fn, `embeddings must be a Tensor of shape [N, D], got ${describe(embeddings)}`);
   if (embeddings.ndim !== 2) fail(fn, `embeddings must have shape [N, D], got shape ${fmtShape(embeddings.shape)}`);
   const n = embeddings.shape[0];
   let lab: Float64Array;
-  if (labels instanceof Tensor) {
-    if (labels.ndim !== 1) fail(fn, `labels must be 1-D with N = ${n} entries, got shape ${fmtShape(labels.shape)}`);
-    lab = labels.data;
-  } else if (Array.isArray(labels)) {
+  if (Array.isArray(labels)) {
+    // Read element by element, so that the error names the first entry that is not an integer.
     lab = Float64Array.from(labels, (v) => (typeof v === 'number' ? v : NaN));
+  } else if (labels instanceof Tensor || labels instanceof Float64Array) {
+    const t = toTensor(fn, 'labels', labels);
+    if (t.ndim !== 1) fail(fn, `labels must be 1-D with N = ${n} entries, got shape ${fmtShape(t.shape)}`);
+    lab = t.data;
   } else {
-    return fail(fn, `labels must be a number[] or a 1-D Tensor, got ${describe(labels)}`);
+    return fail(fn, `labels must be a number[], a Float64Array or a 1-D Tensor, got ${describe(labels)}`);
   }
   if (lab.length !== n) fail(fn, `labels must have N = ${n} entries (one per row of embeddings), got ${lab.length}`);
   for (let i = 0; i < n; i++) {
     if (!Number.isInteger(lab[i])) fail(fn, `labels must hold integer class labels, got ${describe(Array.isArray(labels) ? labels[i] : lab[i])} at index ${i}`);
   }
-  const order = p ?? 2;
-  if (typeof order !== 'number' || !(order > 0)) fail(fn, `p must be a number > 0 (Infinity allowed), got ${describe(order)}`);
-  return { x: embeddings, n, labels: lab, p: order };
+  return { x: embeddings, n, labels: lab, p };
 }
 
-/** The `[N, N]` matrix of `‖x_i - x_j‖_p`, row-major. */
+/** The `[N, N]` matrix of `‖x_i - x_j‖_p` (the engine's p-norm distance with no eps), row-major. */
 function distances({ x, n, p }: Batch): Float64Array {
   const d = x.shape[1];
   const e = x.data;
   const out = new Float64Array(n * n);
   for (let i = 0; i < n; i++) {
     for (let j = i + 1; j < n; j++) {
-      let s = 0;
-      for (let k = 0; k < d; k++) {
-        const v = Math.abs(e[i * d + k] - e[j * d + k]);
-        if (p === 2) s += v * v;
-        else if (p === 1) s += v;
-        else if (p === Infinity) s = v > s || v !== v ? v : s;
-        else s += Math.pow(v, p);
-      }
-      const dist = p === 2 ? Math.sqrt(s) : p === 1 || p === Infinity ? s : Math.pow(s, 1 / p);
+      const dist = numerics.pNormDistance(e, i * d, e, j * d, d, p, 0);
       out[i * n + j] = dist;
       out[j * n + i] = dist;
     }
@@ -130,9 +125,9 @@ const beats = (v: number, best: number, s: number): boolean => (v !== v ? best =
  * mined.negativeIndex; // => [2, 3, 0, 1]
  * tripletMarginLoss(mined.anchor, mined.positive, mined.negative).item(); // => 1.50000
  */
-export function mineBatchHard(embeddings: Tensor, labels: number[] | Tensor, opts?: MineBatchHardOptions): MinedTriplets {
+export function mineBatchHard(embeddings: Tensor, labels: TensorLike, opts?: MineBatchHardOptions): MinedTriplets {
   const FN = 'mineBatchHard';
-  const o = checkOpts(FN, opts, ['p']);
+  const o = parseOptions(FN, opts, { p: NORM_ORDER });
   const batch = readBatch(FN, embeddings, labels, o.p);
   const { n, labels: y } = batch;
   const dist = distances(batch);
@@ -184,11 +179,9 @@ export function mineBatchHard(embeddings: Tensor, labels: number[] | Tensor, opt
  * mined.positiveIndex; // => [1, 0, 3, 2]
  * mined.negativeIndex; // => [3, 2, 0, 1]
  */
-export function mineSemiHard(embeddings: Tensor, labels: number[] | Tensor, opts?: MineSemiHardOptions): MinedTriplets {
+export function mineSemiHard(embeddings: Tensor, labels: TensorLike, opts?: MineSemiHardOptions): MinedTriplets {
   const FN = 'mineSemiHard';
-  const o = checkOpts(FN, opts, ['margin', 'p']);
-  const margin = o.margin ?? 1;
-  if (typeof margin !== 'number' || Number.isNaN(margin)) fail(FN, `margin must be a number, got ${describe(margin)}`);
+  const o = parseOptions(FN, opts, { margin: margin(1), p: NORM_ORDER });
   const batch = readBatch(FN, embeddings, labels, o.p);
   const { n, labels: y } = batch;
   const dist = distances(batch);
@@ -202,7 +195,7 @@ export function mineSemiHard(embeddings: Tensor, labels: number[] | Tensor, opts
         if (y[k] === y[a]) continue;
         const v = dist[a * n + k];
         if (hardest < 0 || beats(v, dist[a * n + hardest], -1)) hardest = k;
-        if (v > dap && v < dap + margin && (semi < 0 || v < dist[a * n + semi])) semi = k;
+        if (v > dap && v < dap + o.margin && (semi < 0 || v < dist[a * n + semi])) semi = k;
       }
       if (hardest < 0) continue;
       ai.push(a);

@@ -1,8 +1,6 @@
 /** Argument checks shared by the pointwise losses (regression and probabilistic). */
-import { describe, fail, fmtShape } from '../engine/errors.js';
-import { broadcastData, canBroadcastTo } from '../engine/shape.js';
-import type { Tensor } from '../engine/tensor.js';
-import { expectShape, toTensor } from './common.js';
+import type { Tensor } from '../engine/index.js';
+import { broadcastData, canBroadcastTo, expectShape, fail, fmtShape, toTensor } from '../engine/internal.js';
 
 /** Converts `input` and `target` and throws unless their shapes are equal (no broadcasting). */
 export function inputTarget(fn: string, input: unknown, target: unknown): [Tensor, Tensor] {
@@ -10,19 +8,6 @@ export function inputTarget(fn: string, input: unknown, target: unknown): [Tenso
   const t = toTensor(fn, 'target', target);
   expectShape(fn, 'target', t, x);
   return [x, t];
-}
-
-export function boolOpt(fn: string, name: string, value: unknown, dflt: boolean): boolean {
-  if (value === undefined) return dflt;
-  if (typeof value !== 'boolean') fail(fn, `${name} must be a boolean, got ${describe(value)}`);
-  return value;
-}
-
-/** A number option that must satisfy `ok`, described by `expected` in the error. */
-export function numOpt(fn: string, name: string, value: unknown, dflt: number, ok: (v: number) => boolean, expected: string): number {
-  if (value === undefined) return dflt;
-  if (typeof value !== 'number' || !ok(value)) fail(fn, `${name} must be ${expected}, got ${describe(value)}`);
-  return value;
 }
 
 /**

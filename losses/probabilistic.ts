@@ -1,26 +1,27 @@
 /**
  * Losses between probability distributions: binary cross-entropy on probabilities and on
  * logits, and the Kullback-Leibler divergence, with PyTorch 1.13's values and gradients.
- * The two cross-entropies are fused kernels (see bce-kernels.ts for why); KL is composed
- * around one `xlogy` primitive.
+ * The two cross-entropies are fused kernels (see engine/fused/bce.ts for why); KL is composed
+ * around the engine's `xlogy`.
  */
-import { describe, fail } from '../engine/errors.js';
-import type { NestedNumbers } from '../engine/tensor.js';
-import { Tensor } from '../engine/tensor.js';
-import { bceKernel, bceWithLogitsKernel } from './bce-kernels.js';
-import type { Reduction, ReductionOption } from './common.js';
-import { checkOpts, checkReduction, reduce } from './common.js';
-import { xlogy } from './kl-xlogy.js';
-import { boolOpt, constantFactor, inputTarget } from './pointwise-args.js';
+import type { Reduction, Tensor, TensorLike } from '../engine/index.js';
+import { xlogy } from '../engine/index.js';
+import {
+  bceElements, bceWithLogitsElements, boolean, custom, describe, fail, parseOptions, reduce, reduction,
+} from '../engine/internal.js';
+import { constantFactor, inputTarget } from './pointwise-args.js';
 
-type TensorLike = Tensor | NestedNumbers;
+// A weight is read (and its shape checked) against the input once the input is converted.
+const RAW = custom((_fn, _name, v) => v);
 
-export interface BceLossOptions extends ReductionOption {
+export interface BceLossOptions {
+  reduction?: Reduction;
   /** Per-element rescaling, broadcast to the input's shape; must not require grad. */
   weight?: TensorLike;
 }
 
-export interface BceWithLogitsLossOptions extends ReductionOption {
+export interface BceWithLogitsLossOptions {
+  reduction?: Reduction;
   /** Per-element rescaling, broadcast to the input's shape; must not require grad. */
   weight?: TensorLike;
   /** Weight of the positive term, usually `[C]` against the input's last dim; broadcast to the input's shape. */
@@ -60,17 +61,16 @@ export interface KlDivLossOptions {
  * loss.backward();
  * p.grad.toArray(); // => [-0.3703703704, 0.4166666667, 0]
  */
-export function bceLoss(input: Tensor, target: TensorLike, opts?: BceLossOptions): Tensor {
+export function bceLoss(input: TensorLike, target: TensorLike, opts?: BceLossOptions): Tensor {
   const fn = 'bceLoss';
-  const o = checkOpts(fn, opts, ['reduction', 'weight']);
-  const reduction = checkReduction(fn, o.reduction);
+  const o = parseOptions(fn, opts, { reduction: reduction(), weight: RAW });
   const [x, t] = inputTarget(fn, input, target);
   const w = constantFactor(fn, 'weight', o.weight, x);
   for (let i = 0; i < x.size; i++) {
     const v = x.data[i];
     if (!(v >= 0 && v <= 1)) fail(fn, `input must hold probabilities in [0, 1], got ${describe(v)} at flat index ${i}`);
   }
-  return bceKernel(x, t, reduction, w);
+  return reduce(bceElements(x, t, w), o.reduction); // [*]
 }
 
 /**
@@ -86,8 +86,8 @@ export function bceLoss(input: Tensor, target: TensorLike, opts?: BceLossOptions
  *
  * PyTorch: `torch.nn.functional.binary_cross_entropy_with_logits(input, target, weight=None, reduction='mean', pos_weight=None)`.
  *
- * Numerics: never overflows: logits of ±800 give finite losses and gradients. Fused with its
- * reduction: `'mean'` and `'sum'` make no per-element loss tensor.
+ * Numerics: never overflows: logits of ±800 give finite losses and gradients. One fused node
+ * computes the per-element losses and the sigmoid its backward needs (engine/fused/bce.ts).
  * NOTE: PyTorch 1.13 forms softplus with log(1 + ·); this uses log1p, so where the loss is below
  * 1e-16 (e.g. x = 40, y = 1) it is the accurate tiny value where PyTorch rounds to 0.
  *
@@ -100,14 +100,13 @@ export function bceLoss(input: Tensor, target: TensorLike, opts?: BceLossOptions
  * loss.backward();
  * x.grad.toArray(); // => [[0, -2, 0.6224593312]]
  */
-export function bceWithLogitsLoss(input: Tensor, target: TensorLike, opts?: BceWithLogitsLossOptions): Tensor {
+export function bceWithLogitsLoss(input: TensorLike, target: TensorLike, opts?: BceWithLogitsLossOptions): Tensor {
   const fn = 'bceWithLogitsLoss';
-  const o = checkOpts(fn, opts, ['reduction', 'weight', 'posWeight']);
-  const reduction = checkReduction(fn, o.reduction);
+  const o = parseOptions(fn, opts, { reduction: reduction(), weight: RAW, posWeight: RAW });
   const [x, t] = inputTarget(fn, input, target);
   const w = constantFactor(fn, 'weight', o.weight, x);
   const pw = constantFactor(fn, 'posWeight', o.posWeight, x);
-  return bceWithLogitsKernel(x, t, reduction, w, pw);
+  return reduce(bceWithLogitsElements(x, t, w, pw), o.reduction); // [*, C]
 }
 
 /**
@@ -137,13 +136,13 @@ export function bceWithLogitsLoss(input: Tensor, target: TensorLike, opts?: BceW
  * loss.backward();
  * logq.grad.toArray(); // => [[-0.5, -0.5]]
  */
-export function klDivLoss(input: Tensor, target: TensorLike, opts?: KlDivLossOptions): Tensor {
+export function klDivLoss(input: TensorLike, target: TensorLike, opts?: KlDivLossOptions): Tensor {
   const fn = 'klDivLoss';
-  const o = checkOpts(fn, opts, ['reduction', 'logTarget']);
-  const reduction = checkReduction<Reduction | 'batchmean'>(fn, o.reduction, ['none', 'mean', 'sum', 'batchmean']);
-  const logTarget = boolOpt(fn, 'logTarget', o.logTarget, false);
+  const o = parseOptions(fn, opts, {
+    reduction: reduction(['none', 'mean', 'sum', 'batchmean'] as const), logTarget: boolean(false),
+  });
   const [x, t] = inputTarget(fn, input, target);
-  const loss = logTarget ? t.exp().mul(t.sub(x)) : xlogy(t, t).sub(t.mul(x)); // [N, *]
-  if (reduction !== 'batchmean') return reduce(loss, reduction);
-  return loss.sum().div(x.ndim === 0 ? 1 : x.shape[0]);
+  const loss = o.logTarget ? t.exp().mul(t.sub(x)) : xlogy(t, t).sub(t.mul(x)); // [N, *]
+  if (o.reduction !== 'batchmean') return reduce(loss, o.reduction);
+  return reduce(loss, 'mean', x.ndim === 0 ? 1 : x.shape[0]);
 }

@@ -1,35 +1,41 @@
 /**
  * Regression losses: squared and absolute error, their smooth blends, and the Poisson and
  * Gaussian negative log-likelihoods, with PyTorch 1.13's values and gradients.
- * All are compositions of engine ops except the variance clamp of `gaussianNllLoss`.
+ * All are compositions of engine ops except smooth L1 at beta = 0 (a fused kernel, see
+ * engine/fused/smooth-l1.ts) and the straight-through variance clamp of `gaussianNllLoss`.
  */
-import { fail, fmtShape } from '../engine/errors.js';
-import { where } from '../engine/ops/elementwise.js';
-import { sameShape } from '../engine/shape.js';
-import type { NestedNumbers } from '../engine/tensor.js';
-import { Tensor } from '../engine/tensor.js';
-import type { ReductionOption } from './common.js';
-import { checkOpts, checkReduction, reduce, toTensor } from './common.js';
-import { boolOpt, inputTarget, numOpt } from './pointwise-args.js';
-import { clampMinStraightThrough } from './regression-clamp.js';
-import { smoothL1Beta0 } from './regression-smooth-l1.js';
+import type { Reduction, Tensor, TensorLike } from '../engine/index.js';
+import { where } from '../engine/index.js';
+import {
+  boolean, clampMinStraightThrough, fail, fmtShape, number, parseOptions, reduce, reduction, sameShape,
+  smoothL1Beta0, toTensor,
+} from '../engine/internal.js';
+import { inputTarget } from './pointwise-args.js';
 
-type TargetLike = Tensor | NestedNumbers;
+export interface MseLossOptions {
+  /** `'none'`: the per-element losses; `'mean'` (default): their mean; `'sum'`: their sum. */
+  reduction?: Reduction;
+}
 
-export type MseLossOptions = ReductionOption;
-export type L1LossOptions = ReductionOption;
+export interface L1LossOptions {
+  /** `'none'`: the per-element losses; `'mean'` (default): their mean; `'sum'`: their sum. */
+  reduction?: Reduction;
+}
 
-export interface SmoothL1LossOptions extends ReductionOption {
+export interface SmoothL1LossOptions {
   /** Where the quadratic part meets the linear part (default 1; 0 gives exactly the L1 loss). */
   beta?: number;
+  reduction?: Reduction;
 }
 
-export interface HuberLossOptions extends ReductionOption {
+export interface HuberLossOptions {
   /** Where the quadratic part meets the linear part (default 1; must be positive). */
   delta?: number;
+  reduction?: Reduction;
 }
 
-export interface PoissonNllLossOptions extends ReductionOption {
+export interface PoissonNllLossOptions {
+  reduction?: Reduction;
   /** The input is the log of the rate (default true); else the rate itself. */
   logInput?: boolean;
   /** Add Stirling's approximation of log(y!) where the target is above 1 (default false). */
@@ -38,14 +44,15 @@ export interface PoissonNllLossOptions extends ReductionOption {
   eps?: number;
 }
 
-export interface GaussianNllLossOptions extends ReductionOption {
+export interface GaussianNllLossOptions {
+  reduction?: Reduction;
   /** Add the constant 0.5 log(2π) (default false). */
   full?: boolean;
   /** The variance is clamped below at `eps` (default 1e-6). */
   eps?: number;
 }
 
-const REDUCTION_ONLY = ['reduction'];
+const REDUCTION_ONLY = { reduction: reduction() };
 
 /**
  * Mean squared error between input and target.
@@ -70,12 +77,11 @@ const REDUCTION_ONLY = ['reduction'];
  * loss.backward();
  * x.grad.toArray(); // => [-0.3333333333, 0, 0.6666666667]
  */
-export function mseLoss(input: Tensor, target: TargetLike, opts?: MseLossOptions): Tensor {
+export function mseLoss(input: TensorLike, target: TensorLike, opts?: MseLossOptions): Tensor {
   const fn = 'mseLoss';
-  const o = checkOpts(fn, opts, REDUCTION_ONLY);
-  const reduction = checkReduction(fn, o.reduction);
+  const o = parseOptions(fn, opts, REDUCTION_ONLY);
   const [x, t] = inputTarget(fn, input, target);
-  return reduce(x.sub(t).pow(2), reduction); // [*]
+  return reduce(x.sub(t).pow(2), o.reduction); // [*]
 }
 
 /**
@@ -101,12 +107,11 @@ export function mseLoss(input: Tensor, target: TargetLike, opts?: MseLossOptions
  * loss.backward();
  * x.grad.toArray(); // => [-0.3333333333, 0, 0.3333333333]
  */
-export function l1Loss(input: Tensor, target: TargetLike, opts?: L1LossOptions): Tensor {
+export function l1Loss(input: TensorLike, target: TensorLike, opts?: L1LossOptions): Tensor {
   const fn = 'l1Loss';
-  const o = checkOpts(fn, opts, REDUCTION_ONLY);
-  const reduction = checkReduction(fn, o.reduction);
+  const o = parseOptions(fn, opts, REDUCTION_ONLY);
   const [x, t] = inputTarget(fn, input, target);
-  return reduce(x.sub(t).abs(), reduction); // [*]
+  return reduce(x.sub(t).abs(), o.reduction); // [*]
 }
 
 /**
@@ -133,20 +138,19 @@ export function l1Loss(input: Tensor, target: TargetLike, opts?: L1LossOptions):
  * loss.backward();
  * x.grad.toArray(); // => [0, 0.5, 1]
  */
-export function smoothL1Loss(input: Tensor, target: TargetLike, opts?: SmoothL1LossOptions): Tensor {
+export function smoothL1Loss(input: TensorLike, target: TensorLike, opts?: SmoothL1LossOptions): Tensor {
   const fn = 'smoothL1Loss';
-  const o = checkOpts(fn, opts, ['reduction', 'beta']);
-  const reduction = checkReduction(fn, o.reduction);
-  const beta = numOpt(fn, 'beta', o.beta, 1, (v) => v >= 0, 'a non-negative number');
+  const o = parseOptions(fn, opts, { reduction: reduction(), beta: number({ default: 1, min: 0 }) });
   const [x, t] = inputTarget(fn, input, target);
   // PyTorch's backward kernel tests `d <= -beta`, then `d >= beta`, else takes d / beta. Testing
   // |d| >= beta first sends NaN to the quadratic part, so NaN gradients stay NaN as in PyTorch.
   // NOTE: at beta = 0 (exactly l1Loss's value) the gradient at d = 0 is PyTorch's -1, to the input
-  // and to the target alike, not l1Loss's 0 (see regression-smooth-l1.ts).
-  if (beta === 0) return reduce(smoothL1Beta0(x, t), reduction); // [*]
+  // and to the target alike, not l1Loss's 0 (see engine/fused/smooth-l1.ts).
+  if (o.beta === 0) return reduce(smoothL1Beta0(x, t), o.reduction); // [*]
+  const beta = o.beta;
   const d = x.sub(t); // [*]
   const z = d.abs(); // [*]
-  return reduce(z.sub(0.5 * beta).where(z.ge(beta), d.mul(d).mul(0.5 / beta)), reduction); // [*]
+  return reduce(z.sub(0.5 * beta).where(z.ge(beta), d.mul(d).mul(0.5 / beta)), o.reduction); // [*]
 }
 
 /**
@@ -173,16 +177,15 @@ export function smoothL1Loss(input: Tensor, target: TargetLike, opts?: SmoothL1L
  * loss.backward();
  * x.grad.toArray(); // => [0, 0.5, 2]
  */
-export function huberLoss(input: Tensor, target: TargetLike, opts?: HuberLossOptions): Tensor {
+export function huberLoss(input: TensorLike, target: TensorLike, opts?: HuberLossOptions): Tensor {
   const fn = 'huberLoss';
-  const o = checkOpts(fn, opts, ['reduction', 'delta']);
-  const reduction = checkReduction(fn, o.reduction);
-  const delta = numOpt(fn, 'delta', o.delta, 1, (v) => v > 0, 'a positive number');
+  const o = parseOptions(fn, opts, { reduction: reduction(), delta: number({ default: 1, above: 0 }) });
   const [x, t] = inputTarget(fn, input, target);
+  const delta = o.delta;
   const d = x.sub(t); // [*]
   const z = d.abs(); // [*]
   // As in smoothL1Loss, |d| >= delta is tested first so that a NaN d takes the quadratic part.
-  return reduce(z.sub(0.5 * delta).mul(delta).where(z.ge(delta), d.mul(d).mul(0.5)), reduction); // [*]
+  return reduce(z.sub(0.5 * delta).mul(delta).where(z.ge(delta), d.mul(d).mul(0.5)), o.reduction); // [*]
 }
 
 /**
@@ -211,20 +214,18 @@ export function huberLoss(input: Tensor, target: TargetLike, opts?: HuberLossOpt
  * loss.backward();
  * x.grad.toArray(); // => [0, -0.1408590858]
  */
-export function poissonNllLoss(input: Tensor, target: TargetLike, opts?: PoissonNllLossOptions): Tensor {
+export function poissonNllLoss(input: TensorLike, target: TensorLike, opts?: PoissonNllLossOptions): Tensor {
   const fn = 'poissonNllLoss';
-  const o = checkOpts(fn, opts, ['reduction', 'logInput', 'full', 'eps']);
-  const reduction = checkReduction(fn, o.reduction);
-  const logInput = boolOpt(fn, 'logInput', o.logInput, true);
-  const full = boolOpt(fn, 'full', o.full, false);
-  const eps = numOpt(fn, 'eps', o.eps, 1e-8, (v) => !Number.isNaN(v), 'a number');
+  const o = parseOptions(fn, opts, {
+    reduction: reduction(), logInput: boolean(true), full: boolean(false), eps: number({ default: 1e-8 }),
+  });
   const [x, t] = inputTarget(fn, input, target);
-  let loss = logInput ? x.exp().sub(t.mul(x)) : x.sub(t.mul(x.add(eps).log())); // [*]
-  if (full) {
+  let loss = o.logInput ? x.exp().sub(t.mul(x)) : x.sub(t.mul(x.add(o.eps).log())); // [*]
+  if (o.full) {
     const stirling = t.mul(t.log()).sub(t).add(t.mul(2 * Math.PI).log().mul(0.5)); // [*]
     loss = loss.add(where(t.le(1), 0, stirling)); // masked where t <= 1, so a NaN target keeps NaN
   }
-  return reduce(loss, reduction);
+  return reduce(loss, o.reduction);
 }
 
 /**
@@ -257,12 +258,9 @@ export function poissonNllLoss(input: Tensor, target: TargetLike, opts?: Poisson
  * mu.grad.toArray(); // => [[-0.5, 0]]
  * v.grad.toArray(); // => [[0, 0.0625]]
  */
-export function gaussianNllLoss(input: Tensor, target: TargetLike, variance: TargetLike, opts?: GaussianNllLossOptions): Tensor {
+export function gaussianNllLoss(input: TensorLike, target: TensorLike, variance: TensorLike, opts?: GaussianNllLossOptions): Tensor {
   const fn = 'gaussianNllLoss';
-  const o = checkOpts(fn, opts, ['reduction', 'full', 'eps']);
-  const reduction = checkReduction(fn, o.reduction);
-  const full = boolOpt(fn, 'full', o.full, false);
-  const eps = numOpt(fn, 'eps', o.eps, 1e-6, (v) => v >= 0, 'a non-negative number');
+  const o = parseOptions(fn, opts, { reduction: reduction(), full: boolean(false), eps: number({ default: 1e-6, min: 0 }) });
   const [x, t] = inputTarget(fn, input, target);
   const v = toTensor(fn, 'variance', variance);
   const rows = x.shape.slice(0, -1);
@@ -275,8 +273,8 @@ export function gaussianNllLoss(input: Tensor, target: TargetLike, variance: Tar
   for (let i = 0; i < v.size; i++) {
     if (v.data[i] < 0) fail(fn, `variance must be non-negative, got ${v.data[i]} at flat index ${i}`);
   }
-  const vc = clampMinStraightThrough(perRow ? v.unsqueeze(-1) : v, eps); // [*, D] or [*, 1]
+  const vc = clampMinStraightThrough(perRow ? v.unsqueeze(-1) : v, o.eps); // [*, D] or [*, 1]
   let loss = vc.log().add(x.sub(t).pow(2).div(vc)).mul(0.5); // [*, D]
-  if (full) loss = loss.add(0.5 * Math.log(2 * Math.PI));
-  return reduce(loss, reduction);
+  if (o.full) loss = loss.add(0.5 * Math.log(2 * Math.PI));
+  return reduce(loss, o.reduction);
 }

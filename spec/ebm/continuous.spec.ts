@@ -5,8 +5,7 @@
  * then a small neural energy against a dense grid over the allowed region.
  */
 import fc from 'fast-check';
-import { Tensor } from '../../engine/tensor.js';
-import { tensor } from '../../engine/create.js';
+import { Tensor, tensor } from '../../engine/index.js';
 import * as ebm from '../../ebm/index.js';
 import { expectThrowsWith, fcParams } from '../helpers/index.js';
 
@@ -197,13 +196,13 @@ describe('mostOffendingIncorrectContinuous rejects bad input', () => {
   const f = (y: Tensor): Tensor => y.pow(2).sum();
   const FN = 'mostOffendingIncorrectContinuous: ';
   it('names the argument, what was expected and what was given', () => {
-    expectThrowsWith(() => ebm.mostOffendingIncorrectContinuous(f, [0, 0], {} as never), FN, 'epsilon', 'required');
+    expectThrowsWith(() => ebm.mostOffendingIncorrectContinuous(f, [0, 0], {} as never), FN, 'epsilon', 'got undefined');
     expectThrowsWith(() => ebm.mostOffendingIncorrectContinuous(f, [0, 0], undefined as never), FN, 'epsilon');
-    expectThrowsWith(() => ebm.mostOffendingIncorrectContinuous(f, [0, 0], { epsilon: 0 }), FN, 'epsilon must be > 0, got 0');
-    expectThrowsWith(() => ebm.mostOffendingIncorrectContinuous(f, [0, 0], { epsilon: NaN }), FN, 'epsilon must be a finite number, got NaN');
+    expectThrowsWith(() => ebm.mostOffendingIncorrectContinuous(f, [0, 0], { epsilon: 0 }), FN, 'epsilon must be', 'got 0');
+    expectThrowsWith(() => ebm.mostOffendingIncorrectContinuous(f, [0, 0], { epsilon: NaN }), FN, 'epsilon must be a finite number', 'got NaN');
     expectThrowsWith(() => ebm.mostOffendingIncorrectContinuous(f, [0, 0], { epsilon: 1, start: 3 } as never), FN, "unknown option 'start'");
-    expectThrowsWith(() => ebm.mostOffendingIncorrectContinuous(f, [0, 0], { epsilon: 1, starts: 0 }), FN, 'starts must be an integer >= 1, got 0');
-    expectThrowsWith(() => ebm.mostOffendingIncorrectContinuous(f, [0, 0], { epsilon: 1, lr: -1 }), FN, 'lr must be > 0, got -1');
+    expectThrowsWith(() => ebm.mostOffendingIncorrectContinuous(f, [0, 0], { epsilon: 1, starts: 0 }), FN, 'starts must be', '1', 'got 0');
+    expectThrowsWith(() => ebm.mostOffendingIncorrectContinuous(f, [0, 0], { epsilon: 1, lr: -1 }), FN, 'lr must be', 'got -1');
     expectThrowsWith(() => ebm.mostOffendingIncorrectContinuous('f' as never, [0, 0], { epsilon: 1 }), FN, 'energyFn must be a function', '"f"');
     expectThrowsWith(() => ebm.mostOffendingIncorrectContinuous((y) => y, [0, 0], { epsilon: 1 }), FN, 'energyFn must return a one-element Tensor, got a Tensor of shape [2]');
     expectThrowsWith(() => ebm.mostOffendingIncorrectContinuous(f, [], { epsilon: 1 }), FN, 'yTrue must hold at least one value');

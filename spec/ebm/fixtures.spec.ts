@@ -2,7 +2,7 @@
  * The energy-based-model losses against PyTorch: every formula of Table 1 written with torch ops
  * in spec/fixtures/gen_ebm.py (float64, CPU), values and gradients, ties and NaN rows included.
  */
-import { Tensor } from '../../engine/tensor.js';
+import { Tensor } from '../../engine/index.js';
 import * as ebm from '../../ebm/index.js';
 import { expectClose, loadFixture } from '../helpers/index.js';
 

@@ -4,7 +4,7 @@
  * kinks, so that the loss is differentiable where it is probed.
  */
 import fc from 'fast-check';
-import { Tensor } from '../../engine/tensor.js';
+import { Tensor } from '../../engine/index.js';
 import * as ebm from '../../ebm/index.js';
 import { expectGradOk, fcParams } from '../helpers/index.js';
 

@@ -3,8 +3,7 @@
  * by its grid check of the sufficient condition of Section 5; and the loss functional of
  * Section 2.2 with its L2 regulariser.
  */
-import { Tensor } from '../../engine/tensor.js';
-import { tensor } from '../../engine/create.js';
+import { Tensor, tensor } from '../../engine/index.js';
 import * as ebm from '../../ebm/index.js';
 import { expectClose, expectThrowsWith } from '../helpers/index.js';
 
@@ -54,7 +53,7 @@ describe("marginClass reproduces Table 1's margin column", () => {
   it('rejects bad input', () => {
     expectThrowsWith(() => ebm.marginClass('hinge' as never), 'marginClass: pairLoss must be a function', '"hinge"');
     expectThrowsWith(() => ebm.marginClass(ebm.pair.hinge, { range: [1, 1] }), 'marginClass: range must be [lo, hi] with finite lo < hi, got [1,1]');
-    expectThrowsWith(() => ebm.marginClass(ebm.pair.hinge, { steps: 3 }), 'marginClass: steps must be an integer >= 5, got 3');
+    expectThrowsWith(() => ebm.marginClass(ebm.pair.hinge, { steps: 3 }), 'marginClass: steps must be', '5', 'got 3');
     expectThrowsWith(() => ebm.marginClass(ebm.pair.hinge, { grid: 3 } as never), "marginClass: unknown option 'grid'");
     expectThrowsWith(() => ebm.marginClass(ebm.pair.hinge, { lossOptions: { margn: 1 } }), "pair.hinge: unknown option 'margn'");
     expectThrowsWith(() => ebm.marginClass((e) => e.sum(), { steps: 5 }), 'marginClass: pairLoss must return one loss per pair', '25 values');
@@ -79,7 +78,7 @@ describe('lossFunctional and l2Regularizer', () => {
     expectThrowsWith(() => ebm.lossFunctional([1, 2] as never), 'lossFunctional: perSample must be a [P] Tensor', 'got [1,2]');
     expectThrowsWith(() => ebm.lossFunctional(tensor([1, 2]), tensor([1, 2])), 'lossFunctional: regularizer must be a one-element Tensor or a number, got a Tensor of shape [2]');
     expectThrowsWith(() => ebm.l2Regularizer([tensor([1]), 3] as never, 0.1), 'l2Regularizer: params must be a Tensor or an array of Tensors');
-    expectThrowsWith(() => ebm.l2Regularizer([tensor([1])], -1), 'l2Regularizer: lambda must be >= 0, got -1');
-    expectThrowsWith(() => (ebm.l2Regularizer as unknown as (p: Tensor[]) => Tensor)([tensor([1])]), 'l2Regularizer: lambda (>= 0) is required');
+    expectThrowsWith(() => ebm.l2Regularizer([tensor([1])], -1), 'l2Regularizer: lambda must be', 'got -1');
+    expectThrowsWith(() => (ebm.l2Regularizer as unknown as (p: Tensor[]) => Tensor)([tensor([1])]), 'l2Regularizer:', 'lambda', 'got undefined');
   });
 });

@@ -5,7 +5,7 @@
  * loss is a margin ranking loss and the log loss a soft margin loss on the gap Ē - E.
  */
 import fc from 'fast-check';
-import { Tensor } from '../../engine/tensor.js';
+import { Tensor } from '../../engine/index.js';
 import * as ebm from '../../ebm/index.js';
 import { crossEntropyLoss, marginRankingLoss, softMarginLoss } from '../../losses/index.js';
 import { expectClose, fcParams } from '../helpers/index.js';

@@ -4,7 +4,7 @@
  * (ties included) from fast-check with the fixed seed.
  */
 import fc from 'fast-check';
-import { Tensor } from '../../engine/tensor.js';
+import { Tensor } from '../../engine/index.js';
 import * as ebm from '../../ebm/index.js';
 import { expectClose, fcParams } from '../helpers/index.js';
 

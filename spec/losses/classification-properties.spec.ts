@@ -5,11 +5,10 @@
  * keep every hinge in its active region and away from its kink.
  */
 import fc from 'fast-check';
-import { tensor } from '../../engine/create.js';
-import { Tensor } from '../../engine/tensor.js';
+import { tensor, Tensor } from '../../engine/index.js';
 import {
   crossEntropyLoss, multiLabelMarginLoss, multiLabelSoftMarginLoss, multiMarginLoss, nllLoss,
-} from '../../losses/classification.js';
+} from '../../losses/index.js';
 import { arbData, expectClose, expectGradOk, fcParams } from '../helpers/index.js';
 import type { Red } from './classification-naive.js';
 import {

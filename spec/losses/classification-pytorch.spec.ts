@@ -5,11 +5,11 @@
  * all-ignored batches, logits of ±1000, label smoothing with weights and ignoreIndex together,
  * and K-dimensional inputs.
  */
-import { tensor } from '../../engine/create.js';
-import type { Tensor } from '../../engine/tensor.js';
+import { tensor } from '../../engine/index.js';
+import type { Tensor } from '../../engine/index.js';
 import {
   crossEntropyLoss, multiLabelMarginLoss, multiLabelSoftMarginLoss, multiMarginLoss, nllLoss,
-} from '../../losses/classification.js';
+} from '../../losses/index.js';
 import { expectClose, loadFixture } from '../helpers/index.js';
 
 type Nested = number | Nested[];

@@ -3,9 +3,8 @@
  * against a plain-loop reference, gradient checks in the active region, and bad input.
  */
 import fc from 'fast-check';
-import { tensor } from '../../engine/create.js';
-import { Tensor } from '../../engine/tensor.js';
-import { cosineEmbeddingLoss } from '../../losses/embedding.js';
+import { tensor, Tensor } from '../../engine/index.js';
+import { cosineEmbeddingLoss } from '../../losses/index.js';
 import { expectClose, expectGradOk, expectThrowsWith, fcParams } from '../helpers/index.js';
 
 type Reduction = 'none' | 'mean' | 'sum';
@@ -139,9 +138,9 @@ describe('cosineEmbeddingLoss bad input', () => {
   it.each([
     [{ margins: 0 }, "cosineEmbeddingLoss: unknown option 'margins'"],
     [{ reduction: 'batchmean' }, 'cosineEmbeddingLoss: reduction must be one of'],
-    [{ margin: '0.5' }, 'cosineEmbeddingLoss: margin must be a number, got "0.5"'],
+    [{ margin: '0.5' }, ['cosineEmbeddingLoss: margin must be a', 'number', 'got "0.5"']],
   ])('rejects options %j', (opts, message) => {
-    expectThrowsWith(() => cosineEmbeddingLoss(x(), x(), [1, -1], opts as object), message);
+    expectThrowsWith(() => cosineEmbeddingLoss(x(), x(), [1, -1], opts as object), ...[message].flat());
   });
 
   it('rejects mismatched shapes, with the shapes it expected and got', () => {

@@ -3,9 +3,8 @@
  * distance (PyTorch's pairwise_distance), gradient checks in the active region, and bad input.
  */
 import fc from 'fast-check';
-import { tensor } from '../../engine/create.js';
-import { Tensor } from '../../engine/tensor.js';
-import { tripletMarginWithDistanceLoss } from '../../losses/embedding.js';
+import { tensor, Tensor } from '../../engine/index.js';
+import { tripletMarginWithDistanceLoss } from '../../losses/index.js';
 import { expectClose, expectGradOk, expectThrowsWith, fcParams } from '../helpers/index.js';
 
 type Reduction = 'none' | 'mean' | 'sum';
@@ -96,7 +95,7 @@ describe('tripletMarginWithDistanceLoss bad input', () => {
 
   it('rejects options and arguments, naming them', () => {
     expectThrowsWith(() => tripletMarginWithDistanceLoss(m(), m(), m(), { distance: l1 } as object), "tripletMarginWithDistanceLoss: unknown option 'distance'");
-    expectThrowsWith(() => tripletMarginWithDistanceLoss(m(), m(), m(), { distanceFunction: 'l1' } as object), 'tripletMarginWithDistanceLoss: distanceFunction must be a function (x, y) => Tensor, got "l1"');
+    expectThrowsWith(() => tripletMarginWithDistanceLoss(m(), m(), m(), { distanceFunction: 'l1' } as object), 'tripletMarginWithDistanceLoss: distanceFunction must be a function', 'got "l1"');
     expectThrowsWith(() => tripletMarginWithDistanceLoss(m(), m(), m(), { swap: 'yes' } as object), 'tripletMarginWithDistanceLoss: swap must be a boolean, got "yes"');
     expectThrowsWith(() => tripletMarginWithDistanceLoss(m(), m(), m(), { reduction: 'max' } as object), 'tripletMarginWithDistanceLoss: reduction must be one of');
     expectThrowsWith(() => tripletMarginWithDistanceLoss(m(), tensor([1, 2]), m()), 'tripletMarginWithDistanceLoss: positive shape [2] does not match anchor shape [2, 2]');

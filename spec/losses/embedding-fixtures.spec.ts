@@ -2,12 +2,12 @@
  * The margin and embedding losses against PyTorch 1.13: every case of spec/fixtures/embedding.json
  * (written by gen_embedding.py) replayed for its value and the gradient of every differentiable input.
  */
-import { tensor } from '../../engine/create.js';
-import type { Tensor } from '../../engine/tensor.js';
+import { tensor } from '../../engine/index.js';
+import type { Tensor } from '../../engine/index.js';
 import {
   cosineEmbeddingLoss, hingeEmbeddingLoss, marginRankingLoss, softMarginLoss, tripletMarginLoss,
   tripletMarginWithDistanceLoss,
-} from '../../losses/embedding.js';
+} from '../../losses/index.js';
 import { expectClose, loadFixture } from '../helpers/index.js';
 
 type Nested = number | Nested[];

@@ -3,10 +3,9 @@
  * plain-loop references, gradient checks in the active region, and bad input.
  */
 import fc from 'fast-check';
-import { tensor } from '../../engine/create.js';
-import type { Tensor } from '../../engine/tensor.js';
-import { stableSoftplus } from '../../losses/embedding-softplus.js';
-import { hingeEmbeddingLoss, marginRankingLoss, softMarginLoss } from '../../losses/embedding.js';
+import { tensor } from '../../engine/index.js';
+import type { Tensor } from '../../engine/index.js';
+import { hingeEmbeddingLoss, marginRankingLoss, softMarginLoss } from '../../losses/index.js';
 import { arbData, expectClose, expectGradOk, expectThrowsWith, fcParams } from '../helpers/index.js';
 
 type Reduction = 'none' | 'mean' | 'sum';
@@ -56,9 +55,9 @@ describe('marginRankingLoss', () => {
     expectThrowsWith(() => marginRankingLoss(x1, tensor([1, 2, 3]), [1, 1]), 'marginRankingLoss: x2 shape [3] does not match x1 shape [2]');
     expectThrowsWith(() => marginRankingLoss(x1, tensor([1, 2]), [[1, 1]]), 'marginRankingLoss: y shape [1, 2] does not match x1 shape [2]');
     expectThrowsWith(() => marginRankingLoss(x1, x1, [1, 1], { marginn: 1 } as object), "marginRankingLoss: unknown option 'marginn'");
-    expectThrowsWith(() => marginRankingLoss(x1, x1, [1, 1], { margin: NaN }), 'marginRankingLoss: margin must be a number, got NaN');
+    expectThrowsWith(() => marginRankingLoss(x1, x1, [1, 1], { margin: NaN }), 'marginRankingLoss: margin must be a finite number', 'got NaN');
     expectThrowsWith(() => marginRankingLoss(x1, x1, [1, 1], { reduction: 'Mean' as Reduction }), "marginRankingLoss: reduction must be one of 'none', 'mean', 'sum', got \"Mean\"");
-    expectThrowsWith(() => marginRankingLoss(x1, x1, 'y' as unknown as number[]), 'marginRankingLoss: y must be a Tensor or a (nested) number array, got "y"');
+    expectThrowsWith(() => marginRankingLoss(x1, x1, 'y' as unknown as number[]), 'marginRankingLoss: y must be a Tensor', 'got "y"');
     expectClose(x1.grad, [3, 3]);
     expectClose(x1, [1, 2]);
   });
@@ -101,11 +100,11 @@ describe('softMarginLoss', () => {
       }), fcParams(25));
   });
 
-  it('fuses max(z, 0) + log1p(exp(-|z|)): same values and gradients as that composition', () => {
+  it('with y = -1 is max(x, 0) + log1p(exp(-|x|)): same values and gradients as that composition', () => {
     fc.assert(fc.property(fc.integer({ min: 1, max: 8 }).chain((n) => arbData(n, -50, 50)), (z) => {
       const a = tensor(z, { requiresGrad: true });
       const b = tensor(z, { requiresGrad: true });
-      const fused = stableSoftplus(a);
+      const fused = softMarginLoss(a, Array.from(z, () => -1), { reduction: 'none' });
       const composed = b.maximum(0).add(b.abs().neg().exp().log1p());
       expectClose(fused, composed, 1e-15, 1e-300);
       const u = tensor(Array.from(z, (_, i) => i + 1));
@@ -158,8 +157,8 @@ describe('hingeEmbeddingLoss', () => {
 
   it('rejects bad input, naming the argument', () => {
     expectThrowsWith(() => hingeEmbeddingLoss(tensor([[1, 2]]), [1, 2]), 'hingeEmbeddingLoss: target shape [2] does not match input shape [1, 2]');
-    expectThrowsWith(() => hingeEmbeddingLoss(tensor([1]), [1], { margin: '1' } as object), 'hingeEmbeddingLoss: margin must be a number, got "1"');
+    expectThrowsWith(() => hingeEmbeddingLoss(tensor([1]), [1], { margin: '1' } as object), 'hingeEmbeddingLoss: margin must be a', 'number', 'got "1"');
     expectThrowsWith(() => hingeEmbeddingLoss(tensor([1]), [1], { p: 1 } as object), "hingeEmbeddingLoss: unknown option 'p'");
-    expectThrowsWith(() => hingeEmbeddingLoss({} as Tensor, [1]), 'hingeEmbeddingLoss: input must be a Tensor or a (nested) number array, got object');
+    expectThrowsWith(() => hingeEmbeddingLoss({} as Tensor, [1]), 'hingeEmbeddingLoss: input must be a Tensor', 'got', 'object');
   });
 });

@@ -1,9 +1,6 @@
 import fc from 'fast-check';
-import { noGrad } from '../../engine/autograd.js';
-import { tensor } from '../../engine/create.js';
-import { Tensor } from '../../engine/tensor.js';
-import { xlogy } from '../../losses/kl-xlogy.js';
-import { bceLoss, bceWithLogitsLoss, klDivLoss } from '../../losses/probabilistic.js';
+import { noGrad, tensor, Tensor, xlogy } from '../../engine/index.js';
+import { bceLoss, bceWithLogitsLoss, klDivLoss } from '../../losses/index.js';
 import { expectClose, expectGradOk, expectThrowsWith, fcParams } from '../helpers/index.js';
 import type { Opts, Red } from './pointwise-fixture.js';
 import { REDUCTIONS, arbRed, pointwiseCases, reduceNaive } from './pointwise-fixture.js';

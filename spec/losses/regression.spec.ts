@@ -1,9 +1,7 @@
 import fc from 'fast-check';
-import { tensor } from '../../engine/create.js';
-import { Tensor } from '../../engine/tensor.js';
-import { gaussianNllLoss, huberLoss, l1Loss, mseLoss, poissonNllLoss, smoothL1Loss } from '../../losses/regression.js';
-import { clampMinStraightThrough } from '../../losses/regression-clamp.js';
-import { smoothL1Beta0 } from '../../losses/regression-smooth-l1.js';
+import { tensor, Tensor } from '../../engine/index.js';
+import { gaussianNllLoss, huberLoss, l1Loss, mseLoss, poissonNllLoss, smoothL1Loss } from '../../losses/index.js';
+import { clampMinStraightThrough, smoothL1Beta0 } from '../../engine/internal.js';
 import { arbShape, expectClose, expectGradOk, expectThrowsWith, fcParams } from '../helpers/index.js';
 import type { Opts } from './pointwise-fixture.js';
 import { REDUCTIONS, arbRed, pointwiseCases, reduceNaive } from './pointwise-fixture.js';
@@ -348,11 +346,11 @@ describe('regression losses: bad arguments', () => {
     expectThrowsWith(() => call({}, 'zeros'), `${fn}: target must be a Tensor`);
   });
   it('reject bad option values, naming the option', () => {
-    expectThrowsWith(() => smoothL1Loss(x(), x(), { beta: -1 }), 'smoothL1Loss: beta must be a non-negative number, got -1');
-    expectThrowsWith(() => huberLoss(x(), x(), { delta: 0 }), 'huberLoss: delta must be a positive number, got 0');
+    expectThrowsWith(() => smoothL1Loss(x(), x(), { beta: -1 }), 'smoothL1Loss: beta must be', '0', 'got -1');
+    expectThrowsWith(() => huberLoss(x(), x(), { delta: 0 }), 'huberLoss: delta must be', '0', 'got 0');
     expectThrowsWith(() => poissonNllLoss(x(), x(), { logInput: 1 as unknown as boolean }), 'poissonNllLoss: logInput must be a boolean, got 1');
     expectThrowsWith(() => poissonNllLoss(x(), x(), { full: 'yes' as unknown as boolean }), 'poissonNllLoss: full must be a boolean, got "yes"');
-    expectThrowsWith(() => gaussianNllLoss(x(), x(), [1, 1], { eps: -1 }), 'gaussianNllLoss: eps must be a non-negative number, got -1');
+    expectThrowsWith(() => gaussianNllLoss(x(), x(), [1, 1], { eps: -1 }), 'gaussianNllLoss: eps must be', '0', 'got -1');
   });
   it('gaussianNllLoss rejects a variance of a wrong shape or with a negative entry', () => {
     expectThrowsWith(() => gaussianNllLoss(x(), x(), [1, 1, 1]), 'gaussianNllLoss: variance shape [3] must be the input shape [2, 2], [2] or [2, 1]');

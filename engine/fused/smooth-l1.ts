@@ -1,16 +1,20 @@
 /**
- * PyTorch's smooth-L1 kernel at beta = 0: the value |x - y|, with PyTorch's own subgradients.
+ * PyTorch's smooth-L1 kernel at beta = 0: the value |x - y| per element, with PyTorch's own
+ * subgradients (the caller reduces it with `reduce`).
  *
- * Why a primitive: PyTorch's backward tests `d <= -beta`, then `d >= beta`, else returns
- * d / beta, and differentiates the target by running the same kernel with the arguments
- * swapped. At beta = 0 that gives -1 at d = 0 to the input AND to the target (not the odd pair
- * of subgradients any composition of engine ops yields), and 0 / 0 = NaN at a NaN d.
+ * Why fused: PyTorch's backward tests `d <= -beta`, then `d >= beta`, else returns d / beta,
+ * and differentiates the target by running the same kernel with the arguments swapped. At
+ * beta = 0 that gives -1 at d = 0 to the input AND to the target (not the odd pair of
+ * subgradients any composition of engine ops yields), and 0 / 0 = NaN at a NaN d.
+ *
+ * Composed twin: `l1Loss`, whose values this equals everywhere; spec/losses/regression.spec.ts
+ * checks that, the gradient away from d = 0 and PyTorch's values at d = 0.
  */
-import { apply, primitive } from '../engine/autograd.js';
-import { Tensor } from '../engine/tensor.js';
+import { apply, primitive } from '../autograd.js';
+import type { Tensor } from '../tensor.js';
 
 // NOTE: d/dx = -1 where d <= 0, 1 where d > 0; d/dy = -1 where d >= 0, 1 where d < 0; NaN at NaN.
-const SMOOTH_L1_BETA0 = primitive<void, void>({
+export const SMOOTH_L1_BETA0 = primitive<void, void>({
   name: 'smoothL1Beta0',
   forward([x, y]) {
     const out = new Float64Array(x.size);

@@ -1,18 +1,20 @@
 /**
- * Cross-entropy with class-index targets as one fused primitive.
+ * Cross-entropy with class-index targets as one fused primitive, returning the per-position
+ * losses (the caller reduces them with `reduce`).
  *
  * Why fused: this is the hot loss of classifier training. Composed as logSoftmax + gather +
- * where + sum, a [4096, 1000] batch allocates and walks four [N, C] arrays forward and as many
+ * where, a [4096, 1000] batch allocates and walks four [N, C] arrays forward and as many
  * backward; fused, the forward makes one pass per position (max, exponentials and their sum,
  * loss) and keeps the exponentials, and the backward scales them in place into the closed form
- * `scale · w[y] · (softmax(x) − onehot(y))`: one exp per element in all, like a hand-written
- * loop. The composed version (`logSoftmax` + `nllLoss`) stays in the tests as the reference this
- * kernel must equal.
+ * `g · w[y] · (softmax(x) − onehot(y))`: one exp per element in all, like a hand-written loop.
+ * `ebm.nllLoss` runs on this same kernel, so it equals `crossEntropyLoss(−βE, y) / β` exactly.
+ *
+ * Composed twin: `logSoftmax` + `nllLoss`, which spec/losses/classification-properties.spec.ts
+ * checks this kernel against (values and gradients), besides PyTorch's fixtures.
  */
-import { apply, isGradEnabled, primitive } from '../engine/autograd.js';
-import type { Shape } from '../engine/shape.js';
-import type { Tensor } from '../engine/tensor.js';
-import type { Reduction } from './common.js';
+import { apply, isGradEnabled, primitive } from '../autograd.js';
+import type { Shape } from '../shape.js';
+import type { Tensor } from '../tensor.js';
 
 /** Input viewed as [outer, C, inner]: [N, C, d1, …] has outer N and inner d1·…; [C] has outer 1. */
 export interface ClassLayout {
@@ -30,7 +32,6 @@ interface Attrs {
   /** Class weights [C], or null for all ones. */
   weight: Float64Array | null;
   ignoreIndex: number;
-  reduction: Reduction;
 }
 
 interface Saved {
@@ -43,13 +44,11 @@ interface Saved {
    * it returns and sets this to null: the engine may hand that array on as the input's grad.
    */
   exps: Float64Array | null;
-  /** Σ w[y] over the positions not ignored: the 'mean' divisor. */
-  totalWeight: number;
 }
 
-const CROSS_ENTROPY = primitive<Attrs, Saved>({
+export const CROSS_ENTROPY = primitive<Attrs, Saved>({
   name: 'crossEntropy',
-  forward([input], { lay: { outer, classes, inner, outShape }, target, weight, ignoreIndex, reduction }) {
+  forward([input], { lay: { outer, classes, inner, outShape }, target, weight, ignoreIndex }) {
     const x = input.data;
     const positions = outer * inner;
     const loss = new Float64Array(positions);
@@ -58,7 +57,6 @@ const CROSS_ENTROPY = primitive<Attrs, Saved>({
     // Without a node to record, nothing would read the exponentials back.
     const exps = input.requiresGrad && isGradEnabled() ? new Float64Array(x.length) : null;
     const span = classes * inner;
-    let totalWeight = 0;
     for (let p = 0; p < positions; p++) {
       const y = target[p];
       if (y === ignoreIndex) continue;
@@ -83,22 +81,16 @@ const CROSS_ENTROPY = primitive<Attrs, Saved>({
       loss[p] = -((x[base + y * inner] - m) - Math.log(s)) * wy;
       max[p] = m;
       sum[p] = s;
-      totalWeight += wy;
     }
-    const saved = { max, sum, exps, totalWeight };
-    if (reduction === 'none') return { data: loss, shape: outShape, saved };
-    let total = 0;
-    for (let p = 0; p < positions; p++) total += loss[p];
-    return { data: new Float64Array([reduction === 'sum' ? total : total / totalWeight]), shape: [], saved };
+    return { data: loss, shape: outShape, saved: { max, sum, exps } };
   },
-  backward(g, { inputs: [input], attrs: { lay, target, weight, ignoreIndex, reduction }, saved }) {
+  backward(g, { inputs: [input], attrs: { lay, target, weight, ignoreIndex }, saved }) {
     // NOTE: a second backward through a retained graph finds the exponentials consumed by the
     // first and recomputes them; they come out bit-identical, and so does the gradient.
     const gx = saved.exps ?? expShifted(input.data, lay, target, ignoreIndex, saved.max);
     saved.exps = null;
     const { classes, inner } = lay;
     const span = classes * inner;
-    const shared = reduction === 'mean' ? g[0] / saved.totalWeight : g[0];
     for (let p = 0; p < target.length; p++) {
       const y = target[p];
       // NOTE: ignored positions get exactly zero, even when every position is ignored and the
@@ -106,7 +98,7 @@ const CROSS_ENTROPY = primitive<Attrs, Saved>({
       if (y === ignoreIndex) continue;
       const base = (p - (p % inner)) * classes + (p % inner);
       const end = base + span;
-      const scale = (reduction === 'none' ? g[p] : shared) * (weight === null ? 1 : weight[y]);
+      const scale = g[p] * (weight === null ? 1 : weight[y]);
       // softmax = exp(x − m) / s: one division per position, a multiply per element.
       const k0 = scale / saved.sum[p];
       for (let k = base; k < end; k += inner) gx[k] *= k0;
@@ -131,16 +123,15 @@ function expShifted(x: Float64Array, lay: ClassLayout, target: Float64Array, ign
 }
 
 /**
- * Per-position (or reduced) cross-entropy of logits `input` against checked class indices.
- * Callers validate everything; this only computes.
+ * Per-position cross-entropy `−w[y] log softmax(x)[y]` (0 where ignored) of logits `input`
+ * against checked class indices, in the target's shape. Callers validate everything.
  */
-export function crossEntropyFused(
+export function crossEntropyPositions(
   input: Tensor,
   lay: ClassLayout,
   target: Float64Array,
   weight: Float64Array | null,
   ignoreIndex: number,
-  reduction: Reduction,
 ): Tensor {
-  return apply(CROSS_ENTROPY, [input], { lay, target, weight, ignoreIndex, reduction });
+  return apply(CROSS_ENTROPY, [input], { lay, target, weight, ignoreIndex });
 }

@@ -1,16 +1,20 @@
 /**
  * The cosine embedding loss as one graph node: the dot product, both squared norms and the
- * per-row loss in one pass, and the backward in one more.
+ * per-row loss in one pass, and the backward in one more. It returns the per-row losses (the
+ * caller reduces them with `reduce`).
  *
  * Why fused: PyTorch's composition (`x1 * x2`, `x1 * x1`, `x2 * x2`, three sums, a product, a sqrt,
  * a division, two `where`s and a clamp) builds three `[N, D]` temporaries and a dozen nodes; fused,
  * each row is read once forward and once backward. The backward follows PyTorch's chain of rules
  * step by step (division, sqrt, products) so that rounding and NaN reach the gradient as they do
- * there. The composed version is kept in spec/losses/embedding-cosine.spec.ts as the reference.
+ * there.
+ *
+ * Composed twin: PyTorch's composition from engine ops, in spec/losses/embedding-cosine.spec.ts,
+ * which this kernel must equal (values and gradients).
  */
-import { apply, primitive } from '../engine/autograd.js';
-import type { Shape } from '../engine/shape.js';
-import type { Tensor } from '../engine/tensor.js';
+import { apply, primitive } from '../autograd.js';
+import type { Shape } from '../shape.js';
+import type { Tensor } from '../tensor.js';
 
 type F64 = Float64Array;
 
@@ -35,7 +39,7 @@ interface Saved {
   readonly cos: F64;
 }
 
-const COSINE_EMBEDDING = primitive<CosineAttrs, Saved>({
+export const COSINE_EMBEDDING = primitive<CosineAttrs, Saved>({
   name: 'cosineEmbeddingLoss',
   forward([X1, X2], { margin, y }) {
     const n = y.length;
