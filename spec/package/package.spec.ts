@@ -37,11 +37,13 @@ import { tensor } from 'lossgrad/engine';
 import { mseLoss } from 'lossgrad/losses';
 import { ctcLoss } from 'lossgrad/ctc';
 import { hingeLoss } from 'lossgrad/ebm';
+import { Linear } from 'lossgrad/nn';
 const x = tensor([[1, 2], [3, 4]], { requiresGrad: true });
 x.mul(x).sum().backward();
 console.log(JSON.stringify({
   root: ['tensor', 'bceLoss', 'ctcLoss', 'ebm'].filter((k) => k in root),
   sameTensor: root.tensor === tensor,
+  sameLinear: root.nn.Linear === Linear,
   mse: mseLoss(tensor([1, 2]), tensor([0, 0])).item(),
   ctc: typeof ctcLoss,
   hinge: hingeLoss(tensor([[0.2, 1.5, 0.9], [2.0, 0.1, 0.4]]), [0, 1], { margin: 1 }).item(),
@@ -54,10 +56,12 @@ const cjsProbe = `
 const root = require('lossgrad');
 const { tensor } = require('lossgrad/engine');
 const { hingeLoss } = require('lossgrad/ebm');
+const { Linear } = require('lossgrad/nn');
 const x = tensor([[1, 2], [3, 4]], { requiresGrad: true });
 x.mul(x).sum().backward();
 console.log(JSON.stringify({
   sameTensor: root.tensor === tensor,
+  sameLinear: root.nn.Linear === Linear,
   hinge: hingeLoss(tensor([[0.2, 1.5, 0.9], [2.0, 0.1, 0.4]]), [0, 1], { margin: 1 }).item(),
   grad: x.grad.toArray(),
   version: require('lossgrad/package.json').version,
@@ -116,7 +120,7 @@ describe('the npm package, from a fresh clone', () => {
     expect(files).toEqual(expect.arrayContaining([
       'package.json', 'README.md', 'LICENSE', 'CHANGELOG.md',
       'dist/index.js', 'dist/index.d.ts',
-      ...['engine', 'losses', 'ctc', 'ebm'].flatMap((s) => [`dist/${s}/index.js`, `dist/${s}/index.d.ts`]),
+      ...['engine', 'losses', 'ctc', 'ebm', 'nn'].flatMap((s) => [`dist/${s}/index.js`, `dist/${s}/index.d.ts`]),
     ]));
     expect(files.filter((f) => !f.startsWith('dist/') && !['package.json', 'README.md', 'LICENSE', 'CHANGELOG.md'].includes(f))).toEqual([]);
 
@@ -127,6 +131,7 @@ describe('the npm package, from a fresh clone', () => {
     expect(JSON.parse(run('node', ['probe.js'], join(project, 'esm')))).toEqual({
       root: ['tensor', 'bceLoss', 'ctcLoss', 'ebm'],
       sameTensor: true,
+      sameLinear: true,
       mse: 2.5,
       ctc: 'function',
       hinge: expect.closeTo(0.5, 12),
@@ -137,6 +142,7 @@ describe('the npm package, from a fresh clone', () => {
     write(join(project, 'cjs'), { 'package.json': { type: 'commonjs' }, 'probe.js': cjsProbe });
     expect(JSON.parse(run('node', ['probe.js'], join(project, 'cjs')))).toEqual({
       sameTensor: true,
+      sameLinear: true,
       hinge: expect.closeTo(0.5, 12),
       grad: [[2, 4], [6, 8]],
       version: '0.1.0',
