@@ -67,8 +67,8 @@ export function setPrintOptions(options: Partial<PrintOptions> & { profile?: 'de
       fail('setPrintOptions', `${name} must be an integer from ${min} to ${max}, got ${String(v)}`);
     }
   };
-  for (const [key, v] of Object.entries(fields)) {
-    if (v === undefined) continue;
+  const given = Object.entries(fields).filter(([, v]) => v !== undefined);
+  for (const [key, v] of given) {
     if (key === 'precision') integer('precision', v, 0, 16);
     else if (key === 'edgeitems') integer('edgeitems', v, 0, Number.MAX_SAFE_INTEGER);
     else if (key === 'linewidth') integer('linewidth', v, 1, Number.MAX_SAFE_INTEGER);
@@ -80,7 +80,7 @@ export function setPrintOptions(options: Partial<PrintOptions> & { profile?: 'de
       fail('setPrintOptions', `unknown option ${JSON.stringify(key)}; expected precision, threshold, edgeitems, linewidth, sciMode or profile`);
     }
   }
-  Object.assign(next, fields);
+  Object.assign(next, Object.fromEntries(given));
   Object.assign(opts, next);
 }
 

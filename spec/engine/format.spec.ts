@@ -61,7 +61,7 @@ describe('Tensor#toString', () => {
 describe('setPrintOptions', () => {
   it('changes only the fields it is given, and getPrintOptions returns a copy', () => {
     setPrintOptions({ precision: 2 });
-    setPrintOptions({ linewidth: 120 });
+    setPrintOptions({ linewidth: 120, threshold: undefined });
     const o = getPrintOptions();
     expect(o).toEqual({ precision: 2, threshold: 1000, edgeitems: 3, linewidth: 120, sciMode: null });
     o.precision = 9;
