@@ -15,6 +15,8 @@ export interface Measured {
   /** Resident memory (MiB) before the row's data existed, and the process's peak after it ran. */
   rssBase?: number;
   rssPeak?: number;
+  /** Change of the resident set (MiB) over the timed samples, after the warm-up: a leak shows here. */
+  rssTimed?: number;
   notes: string[];
 }
 
@@ -51,7 +53,8 @@ function timeCell(res: RowResult): string {
 
 function memCell(res: RowResult): string {
   if (res.rssPeak === undefined || res.rssBase === undefined) return '—';
-  return `${res.rssPeak.toFixed(0)} MiB (+${(res.rssPeak - res.rssBase).toFixed(0)})`;
+  const timed = res.rssTimed === undefined ? '' : `, timed ${res.rssTimed >= 0 ? '+' : ''}${res.rssTimed.toFixed(0)}`;
+  return `${res.rssPeak.toFixed(0)} MiB (+${(res.rssPeak - res.rssBase).toFixed(0)}${timed})`;
 }
 
 function cells(res: RowResult): string[] {
@@ -70,7 +73,7 @@ function cells(res: RowResult): string[] {
   ];
 }
 
-const HEAD = ['row', 'sizes', 'threads', 'lossgrad median', 'peak RSS (+ over baseline)', 'vs fused loop', 'vs tfjs-cpu', 'vs torch 1 thread', 'vs torch 2 threads'];
+const HEAD = ['row', 'sizes', 'threads', 'lossgrad median', 'peak RSS (+ over baseline, timed: change over the timed steps)', 'vs fused loop', 'vs tfjs-cpu', 'vs torch 1 thread', 'vs torch 2 threads'];
 
 export function consoleTable(results: readonly RowResult[]): string {
   const t = new Table({ head: HEAD, wordWrap: true, colWidths: [24, 14, 9, 16, 14, 20, 20, 20, 20], style: { head: [], border: [] } });
@@ -103,8 +106,9 @@ export function markdown(results: readonly RowResult[], machine: string, torchVe
     'against lossgrad to 1e-9 before timing. tfjs is `@tensorflow/tfjs-backend-cpu` (float32);',
     `PyTorch${torchVersion ? ` ${torchVersion}` : ''} runs on the CPU in float64 with one and with two intra-op threads.`,
     '`threads` is the engine\'s `setNumThreads` for the row. Each row runs in a process of its own:',
-    'peak RSS is that process\'s maximum resident set, and the figure in parentheses is its growth',
-    'over the resident set measured just before the row built its data (Node, tsx and tfjs loaded).',
+    'peak RSS is that process\'s maximum resident set; in parentheses, its growth over the resident',
+    'set just before the row built its data (Node, tsx and tfjs loaded), and the change of the',
+    'resident set across the timed steps after the warm-up (a leaking loop would grow there).',
     '',
     `Machine: ${machine}. Measured ${date}.`,
     '',

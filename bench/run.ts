@@ -49,10 +49,12 @@ async function measureRow(row: Row, opts: TimingOptions): Promise<Measured> {
     }
   }
   const fns = [() => p.lossgrad(), () => p.fused(), ...(tfjs ? [tfjs.step] : [])];
-  const [ms, fusedMs, tfMs] = measure(fns, opts);
+  let rssWarm = 0;
+  const [ms, fusedMs, tfMs] = measure(fns, opts, () => { rssWarm = process.memoryUsage().rss / MiB; });
+  const rssTimed = process.memoryUsage().rss / MiB - rssWarm;
   // maxRSS is in KiB on every platform Node supports.
   const rssPeak = process.resourceUsage().maxRSS / 1024;
-  return { ...res, ms, fused: ms / fusedMs, tfjs: tfMs === undefined ? undefined : ms / tfMs, rssPeak };
+  return { ...res, ms, fused: ms / fusedMs, tfjs: tfMs === undefined ? undefined : ms / tfMs, rssPeak, rssTimed };
 }
 
 /** Runs one row in a fresh child process and reads back what it measured. */

@@ -25,8 +25,8 @@ export function median(xs: readonly number[]): number {
   return s.length % 2 === 1 ? s[m] : (s[m - 1] + s[m]) / 2;
 }
 
-/** Median milliseconds per call of each function. */
-export function measure(fns: readonly (() => unknown)[], opts: TimingOptions): number[] {
+/** Median milliseconds per call of each function; `warm` runs between the warm-up and the samples. */
+export function measure(fns: readonly (() => unknown)[], opts: TimingOptions, warm?: () => void): number[] {
   const iters = fns.map((fn) => {
     const once = timeIters(fn, 1);
     let n = Math.max(1, Math.ceil(opts.minSampleMs / Math.max(once, 1e-4)));
@@ -37,6 +37,7 @@ export function measure(fns: readonly (() => unknown)[], opts: TimingOptions): n
     }
     return n;
   });
+  warm?.();
   const samples: number[][] = fns.map(() => []);
   for (let s = 0; s < opts.samples; s++) {
     fns.forEach((fn, i) => samples[i].push(timeIters(fn, iters[i])));
