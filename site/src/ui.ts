@@ -3,7 +3,6 @@
  * read-outs that carry their full-precision value in `data-value` (the browser test reads it),
  * Vega-Lite charts through vega-embed, and a training loop that never holds a frame for long.
  */
-import embed, { vega } from 'vega-embed';
 import type { Result, VisualizationSpec } from 'vega-embed';
 import './style.css';
 
@@ -134,6 +133,17 @@ export function fmt(v: number): string {
   return a >= 1e5 || a < 1e-3 ? v.toExponential(3) : String(Number(v.toPrecision(5)));
 }
 
+/** vega-embed (with Vega and Vega-Lite, most of the bundle) loads only on pages that draw charts. */
+let vegaEmbed: Promise<typeof import('vega-embed')> | null = null;
+let changeset: (typeof import('vega-embed'))['vega']['changeset'] | null = null;
+function loadVega(): Promise<typeof import('vega-embed')> {
+  vegaEmbed ??= import('vega-embed').then((m) => {
+    changeset = m.vega.changeset;
+    return m;
+  });
+  return vegaEmbed;
+}
+
 let pending = 0;
 let failed = false;
 
@@ -161,7 +171,7 @@ export function chart(parent: HTMLElement, id: string, spec: Record<string, unkn
   pending++;
   delete document.body.dataset.ready;
   const full = { width: 'container', height: 220, ...spec, config: { font: 'system-ui, sans-serif', ...(spec.config as object ?? {}) } };
-  return embed(div, full as VisualizationSpec, { renderer: 'svg', actions: false }).then((r) => {
+  return loadVega().then((m) => m.default(div, full as VisualizationSpec, { renderer: 'svg', actions: false })).then((r) => {
     div.dataset.rendered = 'true';
     pending--;
     settle();
@@ -175,7 +185,8 @@ export function chart(parent: HTMLElement, id: string, spec: Record<string, unkn
 
 /** Replaces the values of the named data set of a chart and redraws it. */
 export function update(r: Result, name: string, values: object[]): void {
-  r.view.change(name, vega.changeset().remove(() => true).insert(values)).resize().run();
+  // A Result exists only once vega-embed has loaded, so changeset is set by then.
+  r.view.change(name, (changeset as NonNullable<typeof changeset>)().remove(() => true).insert(values)).resize().run();
 }
 
 /** Call after a page has set up its charts (a page with none is ready at once). */
@@ -184,14 +195,16 @@ export function pageReady(): void {
 }
 
 /**
- * Runs `step` repeatedly between frames: as many calls as fit in `budgetMs` per frame, then
- * `draw` once, so a training run keeps the page responsive however long it is.
+ * Runs `step` repeatedly between frames: as many calls as fit in `budgetMs` per frame, and
+ * `draw` at most every `drawMs` (and when the run stops), so a training run keeps the page
+ * responsive however long it is, and redrawing charts does not eat the time meant for training.
  */
 export class Loop {
   private running = false;
   private handle = 0;
+  private lastDraw = -Infinity;
 
-  constructor(private readonly step: () => boolean | void, private readonly draw: () => void, private readonly budgetMs = 10) {}
+  constructor(private readonly step: () => boolean | void, private readonly draw: () => void, private readonly budgetMs = 10, private readonly drawMs = 100) {}
 
   get isRunning(): boolean {
     return this.running;
@@ -205,16 +218,25 @@ export class Loop {
       const t0 = performance.now();
       let more = true;
       while (more && performance.now() - t0 < this.budgetMs) more = this.step() !== false;
-      this.draw();
-      if (more) this.handle = requestAnimationFrame(frame);
-      else this.pause();
+      if (!more) {
+        this.pause();
+        return;
+      }
+      if (performance.now() - this.lastDraw >= this.drawMs) {
+        this.draw();
+        this.lastDraw = performance.now();
+      }
+      this.handle = requestAnimationFrame(frame);
     };
     this.handle = requestAnimationFrame(frame);
   }
 
+  /** Stops after the current frame's steps and draws the state reached. */
   pause(): void {
+    if (!this.running) return;
     this.running = false;
     cancelAnimationFrame(this.handle);
+    this.draw();
   }
 
   once(): void {

@@ -10,6 +10,7 @@ import { launchBrowser } from '../helpers/browser.js';
 import { TripletTrainer, nearest } from '../../site/src/lib/triplet-model.js';
 import { parseTarget, syntheticLogProbs } from '../../site/src/lib/ctc-lattice.js';
 import { CtcTrainer } from '../../site/src/lib/ctc-model.js';
+import { EbmTrainer } from '../../site/src/lib/ebm-model.js';
 import { buildSite, chartCounts, openPage, screenshot, serve, valueOf } from './harness.js';
 
 let browser: Browser;
@@ -132,6 +133,26 @@ describe('companion site', () => {
     await page.waitForFunction(`Number(document.querySelector('#ctc-train-step').dataset.value) >= 20`);
     await page.click('#ctc-pause');
     await screenshot(page, 'ctc');
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('ebm: training with the energy loss reports collapse, as the same run in Node does', async () => {
+    const { page, errors } = await openChecked('ebm.html');
+    await page.selectOption('#ebm-loss-pick', 'energy');
+    await page.click('#ebm-start');
+    await page.waitForFunction(`Number(document.querySelector('#ebm-step').dataset.value) >= 100`, undefined, { timeout: 30000 });
+    await page.click('#ebm-pause');
+    await page.waitForTimeout(50);
+    const steps = Number(await valueOf(page, 'ebm-step'));
+    const node = new EbmTrainer({ loss: 'energy', energy: 'non-linear', beta: 1, margin: 1, seed: 1 });
+    for (let i = 0; i < steps; i++) node.step();
+    const report = node.report();
+    expect(report.collapsed).toBe(true);
+    expect(await valueOf(page, 'report-collapsed')).toBe('true');
+    expect(Number(await valueOf(page, 'report-meanSpread'))).toBeCloseTo(report.meanSpread, 9);
+    expect(await page.textContent('#ebm-collapse')).toContain('collapsed');
+    await screenshot(page, 'ebm');
     expect(errors).toEqual([]);
     await page.close();
   });
