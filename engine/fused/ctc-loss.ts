@@ -111,11 +111,13 @@ export const CTC_LOSS = primitive<Attrs, Saved>({
     const lp = logProbs.data; // [T, N, C]
     const { labels, offsets } = a.targets;
     const ws = new CtcScratch(maxTargetLength(a.targets), C);
-    // Without a backward pass, one sample's block of frames and of alpha rows serves every sample.
+    // Without a backward pass, one sample's block of frames serves every sample.
     const probs = new Float64Array((a.store ? N : 1) * T * C); // [N, T, C] or [1, T, C]
+    // The fast path's alpha rows of the sample at hand; a sample's rows are copied out for the
+    // backward pass once it is known how many of them the fast path completed.
     let maxRows = 0;
-    if (!a.store) for (let n = 0; n < N; n++) maxRows = Math.max(maxRows, a.inputLengths[n] * (2 * (offsets[n + 1] - offsets[n]) + 3));
-    const rolling = new Float64Array(maxRows);
+    for (let n = 0; n < N; n++) maxRows = Math.max(maxRows, a.inputLengths[n] * (2 * (offsets[n + 1] - offsets[n]) + 3));
+    const rows = new Float64Array(maxRows);
     const raw = new Float64Array(N);
     const alpha = new Array<SavedAlpha | null>(N).fill(null);
     for (let n = 0; n < N; n++) {
@@ -132,11 +134,10 @@ export const CTC_LOSS = primitive<Attrs, Saved>({
         continue;
       }
       const W = x.L + 2;
-      const rows = a.store ? new Float64Array(Tn * W) : rolling; // [Tn, L + 2]
-      const logP = alphaScaled(x, rows, ws.stop);
+      const logP = alphaScaled(x, rows, ws.stop); // rows: [Tn, L + 2]
       if (logP === logP) {
         raw[n] = -(logP + shift);
-        if (a.store) alpha[n] = { fast: rows, exact: null };
+        if (a.store) alpha[n] = { fast: rows.slice(0, Tn * W), exact: null };
         continue;
       }
       // A state left the fast path's range at frame t0: the exact path carries on from the row
@@ -144,7 +145,7 @@ export const CTC_LOSS = primitive<Attrs, Saved>({
       const { frame: t0, logScale } = ws.stop;
       const exact = a.store ? alphaRows(Tn, x.L, t0 - 1) : null; // [Tn - t0 + 1, L + 2]
       raw[n] = -(alphaExact(x, ws, exact, { frame: t0, fast: rows }) + logScale + shift);
-      if (a.store) alpha[n] = { fast: rows.subarray(0, t0 * W), exact };
+      if (a.store) alpha[n] = { fast: rows.slice(0, t0 * W), exact };
     }
     const data = a.zeroInfinity ? raw.map((v) => (v === Infinity ? 0 : v)) : raw.slice(); // [N]
     return { data, shape: batched ? [N] : [], saved: { raw, alpha, probs } };

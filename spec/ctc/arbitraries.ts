@@ -25,7 +25,7 @@ export const arbProblem = (maxT = 4, feasible = false): fc.Arbitrary<Problem> =>
     })
     .filter((p) => !feasible || p.targets.every((t, n) => minFramesOf(t) <= p.inputLengths[n]));
 
-/** Written independently of ctc/args.ts: counts the blanks a path must put between equal neighbours. */
+/** Written independently of the engine's minFrames (engine/fused/ctc-sample.ts): counts the blanks a path must put between equal neighbours. */
 export function minFramesOf(target: readonly number[]): number {
   return target.reduce((need, l, i) => need + 1 + (i > 0 && target[i - 1] === l ? 1 : 0), 0);
 }
