@@ -5,12 +5,13 @@
  */
 import type { Server } from 'node:http';
 import type { Browser } from 'playwright-core';
-import { bceLoss, bceWithLogitsLoss, cosineEmbeddingLoss, ctcLoss, huberLoss, randn, sigmoid, tensor } from '../../index.js';
+import { bceLoss, bceWithLogitsLoss, cosineEmbeddingLoss, ctcLoss, ebm, huberLoss, randn, sigmoid, tensor } from '../../index.js';
 import { launchBrowser } from '../helpers/browser.js';
 import { TripletTrainer, nearest } from '../../site/src/lib/triplet-model.js';
 import { parseTarget, syntheticLogProbs } from '../../site/src/lib/ctc-lattice.js';
 import { CtcTrainer } from '../../site/src/lib/ctc-model.js';
 import { EbmTrainer } from '../../site/src/lib/ebm-model.js';
+import { search } from '../../site/src/lib/offending-model.js';
 import { buildSite, chartCounts, openPage, screenshot, serve, valueOf } from './harness.js';
 
 let browser: Browser;
@@ -153,6 +154,32 @@ describe('companion site', () => {
     expect(Number(await valueOf(page, 'report-meanSpread'))).toBeCloseTo(report.meanSpread, 9);
     expect(await page.textContent('#ebm-collapse')).toContain('collapsed');
     await screenshot(page, 'ebm');
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('offending: the highlighted answer is mostOffendingIncorrect; the continuous answer respects ε', async () => {
+    const { page, errors } = await openChecked('offending.html');
+    await page.selectOption('#disc-target-0', '4');
+    const e = randn([4, 5], { seed: 3 }).mul(1.2).add(2).toArray() as number[][];
+    const offenders = ebm.mostOffendingIncorrect(e, [4, 1, 2, 3]);
+    expect(await page.getAttribute('#disc-energies', 'data-offenders')).toBe(offenders.join(','));
+    expect(await page.getAttribute(`#disc-energies td[data-row="0"][data-col="${offenders[0]}"]`, 'class')).toBe('hit');
+    const shape = { c: [0, 0] as [number, number], d: [1.2, 0.6] as [number, number], depth: 1.5, width: 0.4 };
+    const done = async (): Promise<number> => Number(await page.getAttribute('#continuous', 'data-done'));
+    for (const eps of [0.8, 0]) {
+      const before = await done();
+      await page.fill('#cont-eps', String(eps));
+      await page.waitForFunction(`Number(document.querySelector('#continuous').dataset.done) > ${before}`);
+      const node = search(shape, eps, 4, 1);
+      const answer = (await valueOf(page, 'cont-answer')).split(',').map(Number);
+      expect(answer[0]).toBeCloseTo(node.answer[0], 9);
+      expect(answer[1]).toBeCloseTo(node.answer[1], 9);
+      expect(Math.hypot(...answer)).toBeGreaterThanOrEqual(node.epsilon * (1 - 1e-12));
+      expect(Number(await valueOf(page, 'cont-grad'))).toBeCloseTo(node.gradNorm, 9);
+    }
+    expect(await page.textContent('#cont-note')).toContain('rejected');
+    await screenshot(page, 'offending');
     expect(errors).toEqual([]);
     await page.close();
   });
