@@ -64,6 +64,12 @@ export class Tensor {
     return this.data[0];
   }
 
+  /**
+   * The values as nested plain arrays, one level per dim (a number for a 0-d tensor). The type
+   * is `NestedNumbers` because the rank is known only at run time: `toArray1d`, `toArray2d` and
+   * `toArray3d` check it and return `number[]`, `number[][]`, `number[][][]`.
+   * PyTorch: `Tensor.tolist()`.
+   */
   toArray(): NestedNumbers {
     if (this.shape.length === 0) return this.data[0];
     const build = (dim: number, offset: number): NestedNumbers[] => {
