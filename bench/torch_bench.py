@@ -99,10 +99,23 @@ def ebm_hinge(P, K):
     return step([energies], loss)
 
 
+def conv1d(N, C, L, O, K):
+    x = leaf(N, C, L)
+    conv = torch.nn.Conv1d(C, O, K)
+    return step([x, *conv.parameters()], lambda: conv(x).pow(2).mean())
+
+
+def gru(T, N, I, H):
+    x = leaf(T, N, I)
+    net = torch.nn.GRU(I, H)
+    return step([x, *net.parameters()], lambda: net(x)[0].pow(2).mean())
+
+
 KINDS = {
     "mlp-mnist": mlp_mnist, "mlp-small": mlp_small, "sigmoid-square": sigmoid_square,
     "bce-with-logits": bce_with_logits, "cross-entropy": cross_entropy,
     "triplet": triplet, "cosine": cosine, "ctc": ctc, "ebm-hinge": ebm_hinge,
+    "conv1d": conv1d, "gru": gru,
 }
 
 

@@ -21,8 +21,12 @@ let globalRng = new Rng(Math.floor(Math.random() * 2 ** 32));
  * JSON.stringify(new nn.Linear(3, 2).weight.toArray()) === JSON.stringify(a); // => true
  */
 export function manualSeed(seed: number): void {
-  if (!Number.isInteger(seed)) fail('manualSeed', `seed must be an integer, got ${describe(seed)}`);
-  globalRng = new Rng(seed);
+  globalRng = new Rng(checkSeed('manualSeed', seed));
+}
+
+function checkSeed(where: string, seed: unknown): number {
+  if (typeof seed !== 'number' || !Number.isInteger(seed) || seed < 0 || seed >= 2 ** 32) fail(where, `seed must be an integer in [0, 2^32), got ${describe(seed)}`);
+  return seed;
 }
 
 /** Where random draws come from: a fresh stream from `seed`, a `generator` you share, or the global stream. */
@@ -39,8 +43,7 @@ export function rngFrom(where: string, src: RandomSource = {}): Rng {
     return src.generator;
   }
   if (src.seed !== undefined) {
-    if (!Number.isInteger(src.seed)) fail(where, `seed must be an integer, got ${describe(src.seed)}`);
-    return new Rng(src.seed);
+    return new Rng(checkSeed(where, src.seed));
   }
   return globalRng;
 }

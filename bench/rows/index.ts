@@ -12,10 +12,13 @@ import { bceWithLogits } from './losses-bce-with-logits.js';
 import { cosineEmbedding } from './losses-cosine-embedding.js';
 import { crossEntropy } from './losses-cross-entropy.js';
 import { tripletMargin } from './losses-triplet-margin.js';
+import { nnConv1d } from './nn-conv1d.js';
+import { nnGru } from './nn-gru.js';
 
 export const ROWS: readonly Row[] = [
   sigmoidSquare, mlpSmall, mlpMnist1, mlpMnist2,
   bceWithLogits, crossEntropy, tripletMargin, cosineEmbedding,
   ctcSmall, ctcLarge,
   ebmHinge,
+  nnConv1d, nnGru,
 ];

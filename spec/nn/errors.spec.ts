@@ -10,7 +10,7 @@ describe('constructors reject bad arguments and unknown options', () => {
     ['Linear out', () => new nn.Linear(2, 1.5), 'Linear: outFeatures must be an integer >= 1, got 1.5'],
     ['Linear option', () => new nn.Linear(2, 2, bad({ biases: false })), "Linear: unknown option 'biases'"],
     ['Linear bias', () => new nn.Linear(2, 2, { bias: bad('no') }), 'Linear: bias must be a boolean, got "no"'],
-    ['Linear seed', () => new nn.Linear(2, 2, { seed: 0.5 }), 'Linear: seed must be an integer, got 0.5'],
+    ['Linear seed', () => new nn.Linear(2, 2, { seed: 0.5 }), 'Linear: seed must be an integer in [0, 2^32), got 0.5'],
     ['Bilinear', () => new nn.Bilinear(2, -1, 2), 'Bilinear: in2Features must be an integer >= 1'],
     ['Embedding padding', () => new nn.Embedding(5, 2, { paddingIdx: 5 }), 'Embedding: paddingIdx must be an integer in [-5, 5), got 5'],
     ['Embedding option', () => new nn.Embedding(5, 2, bad({ maxNorm: 1 })), "Embedding: unknown option 'maxNorm'"],
