@@ -5,9 +5,8 @@
  */
 export { CTC_LOSS, ctcLossNode } from './ctc-loss.js';
 export type { CtcDims, CtcLossAttrs, CtcTargets } from './ctc-loss.js';
-export { CtcScratch, minFrames, windowEnd, windowStart } from './ctc-sample.js';
+export { CtcScratch, minFrames } from './ctc-sample.js';
 export type { CtcSample, Stop } from './ctc-sample.js';
-export { MAX_SPREAD, alphaExact, alphaRows, betaExactGrad } from './ctc-exact.js';
+export { alphaExact, alphaRows, betaExactGrad } from './ctc-exact.js';
 export type { AlphaRows, SavedAlpha } from './ctc-exact.js';
 export { alphaScaled, betaScaledGrad } from './ctc-scaled.js';
-export { logSpaceSample } from './ctc-log-space.js';

@@ -222,14 +222,33 @@ describe('ctcLoss numerics', () => {
     }
   });
 
-  it('redoes in log space a sample whose frame makes the target astronomically unlikely (value and gradient)', () => {
-    // Frame 2 puts every class of the target (and the blank) at e^-700 below class 3.
+  it('holds a sample whose frame makes the target astronomically unlikely (value and gradient)', () => {
+    // Frame 2 puts every class of the target (and the blank) at e^-700 below class 3: each frame
+    // is shifted by the maximum over the classes the sample uses, so the recursion never sees it.
     const frames = [[-1, -0.5, -2, -3], [-0.7, -2, -0.9, -3], [-700, -701, -700.5, 0], [-0.2, -1.5, -1, -4]];
     const lp = tensor(frames.map((f) => [f]), { requiresGrad: true }); // [T=4, N=1, C=4]
     const loss = ctcLoss(lp, [[1, 2]], [4], [2], { reduction: 'sum' });
     expectClose(loss, logSpaceLoss(frames, [1, 2], 0), 1e-12, 0);
     expect(loss.item()).toBeGreaterThan(700);
     expectGradOk((x) => ctcLoss(x, [[1, 2]], [4], [2], { reduction: 'sum' }), [lp]);
+  });
+
+  it('runs in log space a sample whose own classes lie 700 nats apart in a frame (value and gradient)', () => {
+    // Frame 1 puts label 1 e^-700 below the blank: exponentiated, it would underflow.
+    const frames = [[-0.5, -1, -2], [0, -700, -1], [-1, -0.2, -3], [-0.4, -2, -0.9]];
+    const p = { lp: frames.map((f) => [f]), targets: [[1, 2]], inputLengths: [4], blank: 0 };
+    const lp = tensor(p.lp, { requiresGrad: true }); // [T=4, N=1, C=3]
+    const loss = ctcLoss(lp, [[1, 2]], [4], [2], { reduction: 'sum' });
+    const ref = bruteForceLossLog(p, 0);
+    expectClose(loss, ref.loss, 1e-12, 0);
+    expectClose(loss, logSpaceLoss(frames, [1, 2], 0), 1e-12, 0);
+    loss.backward();
+    expectClose(lp.grad as Tensor, ref.grad.map((row) => [row]), 1e-9, 1e-12);
+    // Every path through frame 1's label is e^-700 below the rest: its posterior, about -1.6e-304,
+    // is held to full relative precision, where exponentiated probabilities would give 0.
+    const tiny = ((lp.grad as Tensor).toArray() as number[][][])[1][0][1];
+    expect(tiny).toBeLessThan(0);
+    expectClose(tiny, ref.grad[1][1], 1e-9, 0);
   });
 
   it('accepts unnormalised logProbs far from 0 (each frame is shifted by its maximum)', () => {
