@@ -12,6 +12,7 @@ import { parseTarget, syntheticLogProbs } from '../../site/src/lib/ctc-lattice.j
 import { CtcTrainer } from '../../site/src/lib/ctc-model.js';
 import { EbmTrainer } from '../../site/src/lib/ebm-model.js';
 import { search } from '../../site/src/lib/offending-model.js';
+import { ROWS, classify } from '../../site/src/lib/margin-table.js';
 import { buildSite, chartCounts, openPage, screenshot, serve, valueOf } from './harness.js';
 
 let browser: Browser;
@@ -180,6 +181,28 @@ describe('companion site', () => {
     }
     expect(await page.textContent('#cont-note')).toContain('rejected');
     await screenshot(page, 'offending');
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it("margins: the table on the page is marginClass's output, and follows the margin slider", async () => {
+    const { page, errors } = await openChecked('margins.html');
+    const table = async (): Promise<string[][]> => Promise.all((await page.locator('#margin-table tr[data-loss]').all()).map(async (tr) => [
+      (await tr.getAttribute('data-loss')) ?? '', (await tr.locator('td.margin').getAttribute('data-value')) ?? '', (await tr.locator('td.holds').getAttribute('data-value')) ?? '',
+    ]));
+    const expected = (margin: number): string[][] => ROWS.map((r) => {
+      const c = classify(r, { margin, beta: 1, gamma: 1, steps: 161 });
+      return [r.name, String(c.margin), String(c.holdsUpTo)];
+    });
+    const shown = await table();
+    expect(shown).toEqual(expected(1));
+    // The tutorial's column, claim 12 of the lecture, is what marginClass regenerates.
+    expect(shown.map((r) => r[1])).toEqual(['none', '0', '0', 'm', 'm', '> 0', '> 0', '> 0', '> 0', '> 0']);
+    await page.fill('#mt-margin', '0.5');
+    expect(await table()).toEqual(expected(0.5));
+    await page.fill('#mt-test-margin', '1.5');
+    expect(await page.textContent('#mt-verdict')).toContain('fails');
+    await screenshot(page, 'margins');
     expect(errors).toEqual([]);
     await page.close();
   });
