@@ -46,12 +46,14 @@ export interface CtcLossAttrs {
   readonly zeroInfinity: boolean;
 }
 
-interface Attrs extends CtcLossAttrs {
+/** What the node itself carries beside the problem. */
+export interface CtcNodeAttrs extends CtcLossAttrs {
   /** Keep every alpha row and the exponentiated frames for the backward pass. */
   readonly store: boolean;
 }
 
-interface Saved {
+/** What the forward pass keeps for the backward pass. */
+export interface CtcSaved {
   /** −log P per sample before zeroInfinity. */
   readonly raw: Float64Array;
   /** Per sample, the alpha rows kept; null for a log-space sample (or one with nothing to keep). */
@@ -66,7 +68,7 @@ function maxTargetLength(t: CtcTargets): number {
   return m;
 }
 
-function sample(a: Attrs, ws: CtcScratch, n: number, probs: Float64Array): CtcSample {
+function sample(a: CtcNodeAttrs, ws: CtcScratch, n: number, probs: Float64Array): CtcSample {
   const { T, N, C } = a.dims;
   const { labels, offsets } = a.targets;
   const L = ws.extend(labels, offsets[n], offsets[n + 1] - offsets[n], a.blank);
@@ -104,7 +106,7 @@ function exponentiate(x: CtcSample, lp: Float64Array, ws: CtcScratch): number {
   return shift;
 }
 
-export const CTC_LOSS = primitive<Attrs, Saved>({
+export const CTC_LOSS = primitive<CtcNodeAttrs, CtcSaved>({
   name: 'ctcLoss',
   forward([logProbs], a) {
     const { T, N, C, batched } = a.dims;

@@ -4,7 +4,7 @@
  * feasibility report, and the recursions themselves for their specs.
  */
 export { CTC_LOSS, ctcLossNode } from './ctc-loss.js';
-export type { CtcDims, CtcLossAttrs, CtcTargets } from './ctc-loss.js';
+export type { CtcDims, CtcLossAttrs, CtcNodeAttrs, CtcSaved, CtcTargets } from './ctc-loss.js';
 export { CtcScratch, minFrames } from './ctc-sample.js';
 export type { CtcSample, Stop } from './ctc-sample.js';
 export { alphaExact, alphaRows, betaExactGrad } from './ctc-exact.js';
