@@ -1,5 +1,5 @@
 /** Viterbi forced alignment of a target to the frames. */
-import type { Tensor } from '../engine/index.js';
+import type { TensorLike } from '../engine/index.js';
 import { ctcKernels, fail, parseOptions } from '../engine/internal.js';
 import type { IndexInput, LengthsInput } from './args.js';
 import { blankOption, problemArgs } from './args.js';
@@ -40,7 +40,7 @@ export interface CtcAlignOptions {
  * const lp = tensor([[-0.2, -2, -3], [-1, -0.5, -3], [-0.4, -1.5, -2], [-2, -2, -0.3]]);
  * ctcAlign(lp, [1, 2], 4, 2); // => [[0, 1, 0, 2]]
  */
-export function ctcAlign(logProbs: Tensor, targets: IndexInput, inputLengths: LengthsInput, targetLengths: LengthsInput, opts: CtcAlignOptions = {}): number[][] {
+export function ctcAlign(logProbs: TensorLike, targets: IndexInput, inputLengths: LengthsInput, targetLengths: LengthsInput, opts: CtcAlignOptions = {}): number[][] {
   const fn = 'ctcAlign';
   const o = parseOptions(fn, opts, { blank: blankOption });
   const p = problemArgs(fn, logProbs, targets, inputLengths, targetLengths, o.blank);

@@ -1,5 +1,5 @@
 /** CTC prefix beam search in log space. */
-import type { Tensor } from '../engine/index.js';
+import type { TensorLike } from '../engine/index.js';
 import { fail, number, numerics, optionalNumber, parseOptions } from '../engine/internal.js';
 import type { LengthsInput } from './args.js';
 import { blankOption } from './args.js';
@@ -113,7 +113,7 @@ function search(fn: string, logProbs: unknown, inputLengths: unknown, o: { beamW
  * ctcGreedyDecode(lp, 3); // => [[1, 1]]
  * ctcBeamSearch(lp, 3, { beamWidth: 4 }); // => [[1]]
  */
-export function ctcBeamSearch(logProbs: Tensor, inputLengths?: LengthsInput, opts: CtcBeamSearchOptions = {}): number[][] {
+export function ctcBeamSearch(logProbs: TensorLike, inputLengths?: LengthsInput, opts: CtcBeamSearchOptions = {}): number[][] {
   const o = parseOptions('ctcBeamSearch', opts, searchOptions);
   return search('ctcBeamSearch', logProbs, inputLengths, { ...o, topK: 1 }).map((h) => h[0].labels);
 }
@@ -141,7 +141,7 @@ export function ctcBeamSearch(logProbs: Tensor, inputLengths?: LengthsInput, opt
  * best.labels; // => [1]
  * best.logProb; // => -0.4592887
  */
-export function ctcBeamSearchDetailed(logProbs: Tensor, inputLengths?: LengthsInput, opts: CtcBeamSearchDetailedOptions = {}): CtcHypothesis[][] {
+export function ctcBeamSearchDetailed(logProbs: TensorLike, inputLengths?: LengthsInput, opts: CtcBeamSearchDetailedOptions = {}): CtcHypothesis[][] {
   const o = parseOptions('ctcBeamSearchDetailed', opts, { ...searchOptions, topK: optionalNumber({ integer: true, min: 1 }) });
   return search('ctcBeamSearchDetailed', logProbs, inputLengths, o);
 }

@@ -1,5 +1,5 @@
 /** ctcLoss: the public entry point; the recursion is the engine's CTC node (engine/fused/ctc-loss.ts). */
-import type { Reduction, Tensor } from '../engine/index.js';
+import type { Reduction, Tensor, TensorLike } from '../engine/index.js';
 import { div, tensor } from '../engine/index.js';
 import { boolean, ctcKernels, parseOptions, reduce, reduction } from '../engine/internal.js';
 import type { IndexInput, LengthsInput } from './args.js';
@@ -67,7 +67,7 @@ export interface CtcLossOptions {
  * logits.grad.toArray()[0]; // => [0.0440094, -0.0828572, 0.0388478]
  */
 export function ctcLoss(
-  logProbs: Tensor,
+  logProbs: TensorLike,
   targets: IndexInput,
   inputLengths: LengthsInput,
   targetLengths: LengthsInput,

@@ -1,5 +1,5 @@
 /** Best-path (greedy) CTC decoding. */
-import type { Tensor } from '../engine/index.js';
+import type { TensorLike } from '../engine/index.js';
 import { parseOptions } from '../engine/internal.js';
 import type { LengthsInput } from './args.js';
 import { blankArg, blankOption, lengthsArg, logProbsArg } from './args.js';
@@ -44,7 +44,7 @@ export function decoderArgs(fn: string, logProbs: unknown, inputLengths: unknown
  * const lp = tensor([[-0.1, -3, -3], [-3, -0.1, -3], [-3, -0.1, -3], [-0.1, -3, -3], [-3, -0.1, -3]]);
  * ctcGreedyDecode(lp, 5); // => [[1, 1]]
  */
-export function ctcGreedyDecode(logProbs: Tensor, inputLengths?: LengthsInput, opts: CtcDecodeOptions = {}): number[][] {
+export function ctcGreedyDecode(logProbs: TensorLike, inputLengths?: LengthsInput, opts: CtcDecodeOptions = {}): number[][] {
   const fn = 'ctcGreedyDecode';
   const o = parseOptions(fn, opts, { blank: blankOption });
   const { lp, N, C, lengths, blank } = decoderArgs(fn, logProbs, inputLengths, o.blank);
