@@ -9,6 +9,7 @@ import { describe, fail, fmtShape } from './errors.js';
 import { boolean, parseOptions } from './options.js';
 import type { Shape } from './shape.js';
 import { canBroadcastTo, sameShape, sizeOf, sumToShape } from './shape.js';
+import { tensorList } from './convert.js';
 import { Tensor } from './tensor.js';
 
 /** A gradient produced by a backward rule: in its input's shape, or in a shape that input broadcasts to. */
@@ -256,7 +257,28 @@ export function noGrad<T>(fn: () => T): T {
  * }), [tensor([1, 2])], undefined).toArray(); // => [2, 4]
  */
 export function apply<A, S>(prim: Primitive<A, S>, inputs: readonly Tensor[], attrs: A): Tensor {
-  const f = prim.forward(inputs, attrs);
+  if (prim === null || typeof prim !== 'object' || typeof prim.forward !== 'function' || typeof prim.backward !== 'function') {
+    fail('apply', `prim must be a primitive from primitive({ name, forward, backward }), got ${describe(prim)}`);
+  }
+  const name = typeof prim.name === 'string' ? prim.name : 'apply';
+  // A copy of the caller's array: the graph must not change if they edit theirs later.
+  const list = tensorList(name, 'inputs', inputs);
+  const f = prim.forward(list, attrs);
+  if (f === null || typeof f !== 'object' || !(f.data instanceof Float64Array)) {
+    fail(name, `forward must return { data: Float64Array, shape, saved }, got ${describe(f)}`);
+  }
+  return record(prim, list, attrs, f);
+}
+
+/**
+ * `apply` for the library's own primitives, whose arguments the op has already checked: runs the
+ * forward rule and records the node.
+ */
+export function applyPrimitive<A, S>(prim: Primitive<A, S>, inputs: readonly Tensor[], attrs: A): Tensor {
+  return record(prim, inputs, attrs, prim.forward(inputs, attrs));
+}
+
+function record<A, S>(prim: Primitive<A, S>, inputs: readonly Tensor[], attrs: A, f: Forward<S>): Tensor {
   let track = false;
   if (gradEnabled) for (const t of inputs) if (t.requiresGrad) track = true;
   const out = new Tensor(f.data, f.shape, track);

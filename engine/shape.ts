@@ -1,4 +1,4 @@
-import { fail, fmtShape } from './errors.js';
+import { describe, fail, fmtShape } from './errors.js';
 
 export type Shape = readonly number[];
 
@@ -39,7 +39,7 @@ export function sameShape(a: Shape, b: Shape): boolean {
 /** Resolves a possibly negative dim against `ndim`, naming `fn` when it is out of range. */
 export function normDim(fn: string, dim: number, ndim: number, arg = 'dim'): number {
   if (!Number.isInteger(dim) || dim < -Math.max(ndim, 1) || dim >= Math.max(ndim, 1)) {
-    fail(fn, `${arg} ${dim} is out of range for a tensor with ${ndim} dims (expected an integer in [${-Math.max(ndim, 1)}, ${Math.max(ndim, 1) - 1}])`);
+    fail(fn, `${arg} ${describe(dim)} is out of range for a tensor with ${ndim} dims (expected an integer in [${-Math.max(ndim, 1)}, ${Math.max(ndim, 1) - 1}])`);
   }
   return dim < 0 ? dim + Math.max(ndim, 1) : dim;
 }

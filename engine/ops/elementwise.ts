@@ -4,7 +4,7 @@
  * Subgradients at kinks follow PyTorch and are written down beside each rule.
  */
 import type { Grad, Primitive } from '../autograd.js';
-import { apply, primitive, takeBuffer } from '../autograd.js';
+import { applyPrimitive as apply, primitive, takeBuffer } from '../autograd.js';
 import { fail } from '../errors.js';
 import type { Shape } from '../shape.js';
 import { broadcastData, broadcastShapes, sameShape } from '../shape.js';

@@ -1,11 +1,13 @@
 /** Matrix products (register-blocked kernels in engine/kernels/gemm.ts, split over threads by engine/threads/pool.ts, batch broadcasting) and vector norms. */
-import { apply, primitive } from '../autograd.js';
+import { applyPrimitive as apply, primitive } from '../autograd.js';
 import { parallelGemm } from '../threads/pool.js';
-import { fail, fmtShape } from '../errors.js';
+import type { TensorLike } from '../convert.js';
+import { toTensor } from '../convert.js';
+import { describe, fail, fmtShape } from '../errors.js';
 import type { Shape } from '../shape.js';
 import { broadcastIndex, broadcastShapes } from '../shape.js';
 import type { Dims } from '../tensor.js';
-import { Tensor } from '../tensor.js';
+import type { Tensor } from '../tensor.js';
 import type { Layout } from './reduce.js';
 import { reductionPlan } from './reduce.js';
 import { squeeze, unsqueeze } from './shape-ops.js';
@@ -40,8 +42,9 @@ const MATMUL = primitive<MatmulAttrs, void>({
  * Matrix product with PyTorch's rules: 1-D operands are promoted (and the added dim removed
  * from the result), and batch dims broadcast.
  */
-export function matmul(a: Tensor, b: Tensor): Tensor {
-  if (!(b instanceof Tensor)) fail('matmul', `other must be a Tensor, got ${typeof b}`);
+export function matmul(input: TensorLike, other: TensorLike): Tensor {
+  const a = toTensor('matmul', 'input', input);
+  const b = toTensor('matmul', 'other', other);
   if (a.ndim === 0 || b.ndim === 0) fail('matmul', `both arguments need at least 1 dim, got shapes ${fmtShape(a.shape)} and ${fmtShape(b.shape)}`);
   const a2 = a.ndim === 1 ? unsqueeze(a, 0) : a;
   const b2 = b.ndim === 1 ? unsqueeze(b, -1) : b;
@@ -118,9 +121,12 @@ const NORM = primitive<NormAttrs, void>({
 });
 
 /** The vector p-norm over `dim` (all elements when omitted); `p` is 0, any positive number, or Infinity. */
-export function norm(x: Tensor, p = 2, dim?: Dims, keepDim = false): Tensor {
-  if (typeof p !== 'number' || !(p >= 0)) fail('norm', `p must be a number >= 0 or Infinity, got ${p}`);
+export function norm(x: TensorLike, p = 2, dim?: Dims, keepDim = false): Tensor {
+  if (typeof p !== 'number' || !(p >= 0)) fail('norm', `p must be a number >= 0 or Infinity, got ${describe(p)}`);
   const plan = reductionPlan('norm', x, dim, keepDim);
   return apply(NORM, [plan.x], { ...plan.lay, p });
 }
 
+
+/** This module's primitives, for the engine's registry (engine/registry.ts). */
+export const matmulPrimitives = { matmul: MATMUL, norm: NORM };

@@ -3,7 +3,7 @@
  * form the middle block. Reduced dims that are not adjacent are first permuted to the end
  * (a recorded op, so its gradient comes for free).
  */
-import { apply, primitive, takeBuffer } from '../autograd.js';
+import { applyPrimitive as apply, primitive, takeBuffer } from '../autograd.js';
 import { describe, fail, fmtShape } from '../errors.js';
 import type { Shape } from '../shape.js';
 import { normDim, reducedShape, sizeOf } from '../shape.js';
@@ -29,7 +29,7 @@ export function reductionPlan(fn: string, input: TensorLike, dim: Dims | undefin
   // NOTE: an empty list of dims reduces over every dim, as torch.sum(x, []) and torch.amax(x, []) do.
   if (list.length === 0) return reductionPlan(fn, x, undefined, keepDim);
   const dims = list.map((d) => normDim(fn, d, nd)).sort((a, b) => a - b);
-  for (let i = 1; i < dims.length; i++) if (dims[i] === dims[i - 1]) fail(fn, `dim ${dims[i]} appears twice in ${JSON.stringify(dim)}`);
+  for (let i = 1; i < dims.length; i++) if (dims[i] === dims[i - 1]) fail(fn, `dim ${dims[i]} appears twice in ${describe(dim)}`);
   if (nd === 0) return { x, lay: { outer: 1, r: 1, inner: 1, shape: [] }, all: typeof dim !== 'number' };
   const shape = reducedShape(x.shape, dims, keepDim);
   const all = typeof dim !== 'number';
@@ -167,7 +167,7 @@ export function minExcluding(input: TensorLike, dim: number, index: IndexLike, k
   if (typeof dim !== 'number') fail(fn, `dim must be a number, got ${describe(dim)}`);
   const p = reductionPlan(fn, x, dim, keepDim);
   const { outer, r, inner } = p.lay;
-  if (x.ndim === 0 || r < 2) fail(fn, `dim ${dim} must have at least 2 entries to leave one out, got input shape ${fmtShape(x.shape)}`);
+  if (x.ndim === 0 || r < 2) fail(fn, `dim ${describe(dim)} must have at least 2 entries to leave one out, got input shape ${fmtShape(x.shape)}`);
   const idx = toIndex(fn, 'index', index);
   if (idx.data.length !== outer * inner) {
     fail(fn, `index must hold one position per slice (${outer * inner}, shape ${fmtShape(p.lay.shape)}), got shape ${fmtShape(idx.shape)}`);

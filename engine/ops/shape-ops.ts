@@ -1,6 +1,6 @@
 /** Shape primitives: reshapes share storage; permutes, slices and gathers copy. */
 import type { Grad } from '../autograd.js';
-import { apply, primitive } from '../autograd.js';
+import { applyPrimitive as apply, primitive } from '../autograd.js';
 import { describe, fail, fmtShape } from '../errors.js';
 import type { Shape } from '../shape.js';
 import { broadcastData, canBroadcastTo, checkSize, normDim, sameShape, sizeOf, stridesOf } from '../shape.js';
@@ -64,9 +64,9 @@ export function permute(input: TensorLike, dimsArgument: number | readonly numbe
   const x = toTensor('permute', 'input', input);
   const dims = typeof dimsArgument === 'number' ? [dimsArgument] : dimsArgument;
   if (!Array.isArray(dims)) fail('permute', `dims must be an array of dims, got ${describe(dimsArgument)}`);
-  if (dims.length !== x.ndim) fail('permute', `dims must list all ${x.ndim} dims, got ${JSON.stringify(dims)}`);
+  if (dims.length !== x.ndim) fail('permute', `dims must list all ${x.ndim} dims, got ${describe(dims)}`);
   const perm = dims.map((d) => normDim('permute', d, x.ndim, 'dims'));
-  if (new Set(perm).size !== perm.length) fail('permute', `dims must not repeat a dim, got ${JSON.stringify(dims)}`);
+  if (new Set(perm).size !== perm.length) fail('permute', `dims must not repeat a dim, got ${describe(dims)}`);
   if (perm.every((p, i) => p === i)) return apply(RESHAPE, [x], x.shape);
   return apply(PERMUTE, [x], perm);
 }

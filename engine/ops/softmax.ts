@@ -2,7 +2,7 @@
  * softmax and logSoftmax as fused primitives: composing them from exp/sum/log would overflow
  * for large logits, and the fused backward needs one pass instead of four.
  */
-import { apply, primitive, takeBuffer } from '../autograd.js';
+import { applyPrimitive as apply, primitive, takeBuffer } from '../autograd.js';
 import { normDim, sizeOf } from '../shape.js';
 import type { TensorLike } from '../convert.js';
 import { toTensor } from '../convert.js';

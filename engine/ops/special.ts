@@ -3,7 +3,7 @@
  * an exact log-sigmoid, `x log y` with `0 log y = 0`, `log(e^a + e^b)`, and a clamp whose gradient
  * is the identity. Each is one primitive, so every loss that uses one computes the same numbers.
  */
-import { apply, primitive, takeBuffer } from '../autograd.js';
+import { applyPrimitive as apply, primitive, takeBuffer } from '../autograd.js';
 import { broadcastData, broadcastShapes, sameShape } from '../shape.js';
 import type { Shape } from '../shape.js';
 import { logAddExp as logAddExpScalar, sigmoidExact, softplusExact } from '../numerics.js';
