@@ -9,14 +9,14 @@
  *
  *   npx tsx examples/energy-collapse.ts [--quick] [--out DIR] [--quiet] [--help]
  */
-import { noGrad, optim, randn, tensor } from '../engine/index.js';
+import { noGrad, optim, randn, tensor, zeros } from '../engine/index.js';
 import type { Tensor } from '../engine/index.js';
+import { nn } from '../index.js';
 import { energyLoss, hingeLoss, logLoss, marginReport, nllLoss, squareSquareLoss } from '../ebm/index.js';
 import { answerAt, answerData } from './data/answer-curve.js';
 import type { AnswerData } from './data/answer-curve.js';
 import { barChart, heatmapChart, writeIndexPages, writeSvg } from './lib/pictures.js';
 import { pick, resolveOptions, runFromCommandLine, sayer } from './lib/cli.js';
-import { mlp } from './lib/mlp.js';
 import type { RunOptions } from './lib/cli.js';
 import { formatTable, percent } from './lib/terminal.js';
 import { tailMean, trainLoop } from './lib/training.js';
@@ -70,11 +70,20 @@ interface EnergyModel {
  * answers pulls both answers' points H_y towards G(x), so all the H_y merge.
  */
 function energyModel(): EnergyModel {
-  const g = mlp([1, 32, 32, EMBED], { seed: 5 });
+  const sizes = [1, 32, 32, EMBED];
+  const g = new nn.Sequential(new nn.Linear(1, 32), new nn.ReLU(), new nn.Linear(32, 32), new nn.ReLU(), new nn.Linear(32, EMBED));
+  // The starting point this lesson was written with (He-scaled normal weights, zero biases, one
+  // seeded stream per layer), loaded as a state dict: the outcome of a short run depends on it.
+  const start: Record<string, Tensor> = {};
+  sizes.slice(1).forEach((out, i) => {
+    start[`${2 * i}.weight`] = randn([sizes[i], out], { seed: 5 + i }).mul(Math.sqrt(2 / sizes[i])).transpose(0, 1); // [out, in]
+    start[`${2 * i}.bias`] = zeros([out]);
+  });
+  g.loadStateDict(start);
   const h = randn([ANSWERS, EMBED], { seed: 9, requiresGrad: true });
   return {
-    params: [...g.params, h],
-    energies: (x) => g.forward(tensor(x.map((v) => [v]))).unsqueeze(1).sub(h.unsqueeze(0)).pow(2).sum(-1), // [P, K]
+    params: [...g.parameters(), h],
+    energies: (x) => g.call(tensor(x.map((v) => [v]))).unsqueeze(1).sub(h.unsqueeze(0)).pow(2).sum(-1), // [P, K]
   };
 }
 

@@ -1,21 +1,24 @@
 /**
  * Speech-like CTC: utterances of words from a small lexicon, each phoneme a noisy feature
- * pattern held for a random number of frames. A small MLP over a window of frames predicts
- * per-frame label posteriors and is trained with ctcLoss; greedy and prefix-beam decoding of
- * held-out utterances give the label error rate, and ctcAlign the forced alignment.
+ * pattern held for a random number of frames. A small nn model (a Conv1d over a window of
+ * frames, ReLU, a width-1 Conv1d read-out) predicts per-frame label posteriors and is trained
+ * with ctcLoss; greedy and prefix-beam decoding of held-out utterances give the label error rate,
+ * and ctcAlign the forced alignment. The trained weights are saved as speech-ctc.safetensors,
+ * which PyTorch loads (see the README).
  *
  *   npx tsx examples/speech-ctc.ts [--quick] [--out DIR] [--quiet] [--help]
  */
+import { join } from 'node:path';
 import { noGrad, optim, tensor } from '../engine/index.js';
+import { nn } from '../index.js';
+import { saveSafetensorsFile } from '../nn/safetensors-node.js';
 import type { Tensor } from '../engine/index.js';
 import { ctcAlign, ctcBeamSearch, ctcGreedyDecode, ctcLoss } from '../ctc/index.js';
-import { contextWindows, speakMany, speechTask } from './data/utterances.js';
+import { speakMany, speechTask } from './data/utterances.js';
 import type { Utterance } from './data/utterances.js';
 import { heatmapChart, writeIndexPages, writeSvg } from './lib/pictures.js';
 import { labelErrorRate } from './lib/metrics.js';
 import { pick, resolveOptions, runFromCommandLine, sayer } from './lib/cli.js';
-import { mlp } from './lib/mlp.js';
-import type { Mlp } from './lib/mlp.js';
 import type { RunOptions } from './lib/cli.js';
 import { Rng, sample } from './lib/sampling.js';
 import { formatTable, percent } from './lib/terminal.js';
@@ -24,6 +27,7 @@ import { tailMean, trainLoop } from './lib/training.js';
 const BLANK = 0;
 const NAMES = ['∅', 'a', 'e', 'i', 'o', 'k', 's', 't', 'n'];
 const RADIUS = 2;
+const HIDDEN = 64;
 const BEAM_WIDTH = 8;
 const BATCH = 16;
 
@@ -35,29 +39,50 @@ export interface CtcMetrics {
   finalLoss: number;
   heldOut: number;
   pictures: string[];
+  /** The trained weights, a safetensors file. */
+  weightsFile: string;
 }
 
-/** Utterances with their context windows precomputed, since every step reuses them. */
 interface Example {
   utterance: Utterance;
-  windows: number[][]; // [T, (2·RADIUS + 1)·featureDim]
+}
+
+/**
+ * Frames `[N, featureDim, T]` to per-frame label scores `[T, N, C]`: a Conv1d over
+ * 2·RADIUS + 1 frames (the features are its channels), ReLU, and a width-1 Conv1d read-out.
+ * (A GRU over the convolution's output learned more slowly: after the quick run's 80 steps its
+ * greedy label error rate was still above 60%.)
+ */
+class FrameModel extends nn.Module {
+  readonly conv: nn.Conv1d;
+  readonly head: nn.Conv1d;
+
+  constructor(featureDim: number, seed: number) {
+    super();
+    this.conv = this.registerModule('conv', new nn.Conv1d(featureDim, HIDDEN, 2 * RADIUS + 1, { padding: RADIUS, seed }));
+    this.head = this.registerModule('head', new nn.Conv1d(HIDDEN, NAMES.length, 1, { seed: seed + 1 }));
+  }
+
+  override forward(frames: Tensor): Tensor {
+    const h = this.conv.call(frames).relu(); // [N, HIDDEN, T]
+    return this.head.call(h).permute([2, 0, 1]); // [T, N, C]
+  }
 }
 
 const spell = (labels: readonly number[]): string => labels.map((l) => NAMES[l]).join('');
 
 /** `[T, N, C]` log-posteriors of a batch, padded to its longest utterance (padding frames are silence). */
-function logPosteriors(model: Mlp, batch: readonly Example[]): { logProbs: Tensor; lengths: number[] } {
-  const lengths = batch.map((e) => e.windows.length);
+function logPosteriors(model: FrameModel, batch: readonly Example[]): { logProbs: Tensor; lengths: number[] } {
+  const lengths = batch.map((e) => e.utterance.frames.length);
   const frames = Math.max(...lengths);
-  const width = batch[0].windows[0].length;
-  const silence = new Array<number>(width).fill(0);
-  const rows: number[][] = [];
-  for (let t = 0; t < frames; t++) for (const e of batch) rows.push(e.windows[t] ?? silence);
-  const out = model.forward(tensor(rows)); // [T·N, C]
-  return { logProbs: out.reshape([frames, batch.length, -1]).logSoftmax(-1), lengths };
+  const dim = batch[0].utterance.frames[0].length;
+  const x = new Float64Array(batch.length * dim * frames); // [N, featureDim, T], zeros past each end
+  batch.forEach((e, n) => e.utterance.frames.forEach((row, t) => row.forEach((v, f) => { x[(n * dim + f) * frames + t] = v; })));
+  const out = model.call(tensor(x, { shape: [batch.length, dim, frames] })); // [T, N, C]
+  return { logProbs: out.logSoftmax(-1), lengths };
 }
 
-function errorRates(model: Mlp, examples: readonly Example[]): { greedy: number; beam: number } {
+function errorRates(model: FrameModel, examples: readonly Example[]): { greedy: number; beam: number } {
   const { logProbs, lengths } = noGrad(() => logPosteriors(model, examples));
   const refs = examples.map((e) => e.utterance.labels);
   return {
@@ -66,8 +91,8 @@ function errorRates(model: Mlp, examples: readonly Example[]): { greedy: number;
   };
 }
 
-function train(model: Mlp, examples: readonly Example[], steps: number, showProgress: boolean): number[] {
-  const opt = new optim.Adam(model.params, { lr: 0.01 });
+function train(model: FrameModel, examples: readonly Example[], steps: number, showProgress: boolean): number[] {
+  const opt = new optim.Adam(model.parameters(), { lr: 0.01 });
   const rng = new Rng(5);
   return trainLoop({
     label: 'CTC training',
@@ -89,7 +114,7 @@ function train(model: Mlp, examples: readonly Example[], steps: number, showProg
   });
 }
 
-async function posteriorPicture(model: Mlp, example: Example, outDir: string): Promise<string> {
+async function posteriorPicture(model: FrameModel, example: Example, outDir: string): Promise<string> {
   const { logProbs } = noGrad(() => logPosteriors(model, [example]));
   const single = logProbs.squeeze(1); // [T, C]
   const [path] = ctcAlign(single, example.utterance.labels, single.shape[0], example.utterance.labels.length, { blank: BLANK });
@@ -117,17 +142,18 @@ export async function run(options: RunOptions): Promise<CtcMetrics> {
   const opts = resolveOptions(options);
   const say = sayer(opts.log);
   const task = speechTask({ phonemes: NAMES.length - 1, featureDim: 10, words: 12, noise: 0.9, seed: 21 });
-  const prepare = (utterances: Utterance[]): Example[] =>
-    utterances.map((utterance) => ({ utterance, windows: contextWindows(utterance.frames, RADIUS) }));
+  const prepare = (utterances: Utterance[]): Example[] => utterances.map((utterance) => ({ utterance }));
   const trainSet = prepare(speakMany(task, pick(opts, 120, 400), 1));
   const heldOut = prepare(speakMany(task, pick(opts, 40, 150), 2));
   const steps = pick(opts, 80, 300);
 
-  const model = mlp([(2 * RADIUS + 1) * task.featureDim, 64, NAMES.length], { seed: 13 });
+  const model = new FrameModel(task.featureDim, 13);
   const before = errorRates(model, heldOut);
   const losses = train(model, trainSet, steps, opts.log && !opts.quick);
   const after = errorRates(model, heldOut);
   const pictures = [await posteriorPicture(model, heldOut[0], opts.outDir)];
+  const weightsFile = join(opts.outDir, 'speech-ctc.safetensors');
+  saveSafetensorsFile(weightsFile, model.stateDict(), { labels: NAMES.join(' '), input: `[N, ${task.featureDim}, T] frames`, output: '[T, N, C] label scores' });
   await writeIndexPages(opts.outDir);
 
   say(formatTable(
@@ -146,6 +172,7 @@ export async function run(options: RunOptions): Promise<CtcMetrics> {
     finalLoss: tailMean(losses),
     heldOut: heldOut.length,
     pictures,
+    weightsFile,
   };
 }
 

@@ -6,6 +6,7 @@
  *   npx tsx examples/triplet-embeddings.ts [--quick] [--out DIR] [--quiet] [--help]
  */
 import { noGrad, optim } from '../engine/index.js';
+import { nn } from '../index.js';
 import type { Tensor } from '../engine/index.js';
 import { mineBatchHard, mineSemiHard, tripletMarginLoss } from '../losses/index.js';
 import { clusterTask, drawPoints } from './data/class-clusters.js';
@@ -13,8 +14,6 @@ import type { LabelledPoints } from './data/class-clusters.js';
 import { pkSampler } from './data/pk-batch.js';
 import { scatterChart, writeIndexPages, writeSvg } from './lib/pictures.js';
 import { pick, resolveOptions, runFromCommandLine, sayer } from './lib/cli.js';
-import { mlp } from './lib/mlp.js';
-import type { Mlp } from './lib/mlp.js';
 import type { RunOptions } from './lib/cli.js';
 import { nearestNeighbourAccuracy } from './lib/metrics.js';
 import { Rng } from './lib/sampling.js';
@@ -45,12 +44,18 @@ export interface TripletMetrics {
 
 const MINERS = { 'batch-hard': mineBatchHard, 'semi-hard': mineSemiHard };
 
-function embed(model: Mlp, points: LabelledPoints): Tensor {
-  return noGrad(() => model.forward(points.x));
+/** Linear layers `sizes[0] → … → sizes.at(-1)` with ReLU between them, PyTorch's default initialisation. */
+function mlp(sizes: readonly number[], seed: number): nn.Sequential {
+  const layers = sizes.slice(1).flatMap((out, i) => [...(i > 0 ? [new nn.ReLU()] : []), new nn.Linear(sizes[i], out, { seed: seed + i })]);
+  return new nn.Sequential(...layers);
 }
 
-function train(model: Mlp, data: LabelledPoints, mining: keyof typeof MINERS, steps: number, label: string, showProgress: boolean): number[] {
-  const opt = new optim.Adam(model.params, { lr: 0.01 });
+function embed(model: nn.Module, points: LabelledPoints): Tensor {
+  return noGrad(() => model.call(points.x));
+}
+
+function train(model: nn.Module, data: LabelledPoints, mining: keyof typeof MINERS, steps: number, label: string, showProgress: boolean): number[] {
+  const opt = new optim.Adam(model.parameters(), { lr: 0.01 });
   const batches = pkSampler(data.labels, P, K, new Rng(3));
   return trainLoop({
     label,
@@ -59,7 +64,7 @@ function train(model: Mlp, data: LabelledPoints, mining: keyof typeof MINERS, st
     step: () => {
       const rows = batches.next();
       const labels = rows.map((i) => data.labels[i]);
-      const e = model.forward(data.x.indexSelect(0, rows)); // [P·K, 2]
+      const e = model.call(data.x.indexSelect(0, rows)); // [P·K, 2]
       const { anchor, positive, negative } = MINERS[mining](e, labels); // rows of e, gradients flow back
       const loss = tripletMarginLoss(anchor, positive, negative, { margin: 1 });
       opt.zeroGrad();
@@ -92,7 +97,7 @@ export async function run(options: RunOptions): Promise<TripletMetrics> {
   const runs: TripletRun[] = [];
   const pictures: string[] = [];
   for (const [i, c] of configs.entries()) {
-    const model = mlp(c.sizes, { seed: 11 });
+    const model = mlp(c.sizes, 11);
     const before = embed(model, heldOut);
     const accuracyBefore = nearestNeighbourAccuracy(before, heldOut.labels);
     const losses = train(model, trainSet, c.mining, steps, `${c.kind} ${c.mining}`, opts.log && !opts.quick);

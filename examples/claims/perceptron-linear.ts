@@ -15,11 +15,10 @@
  *
  *   npx tsx examples/claims/perceptron-linear.ts
  */
-import { ebm, noGrad, optim, randn, tensor } from '../../index.js';
+import { ebm, nn, noGrad, optim, randn, tensor } from '../../index.js';
 import type { Tensor } from '../../index.js';
 import { answerData } from '../data/answer-curve.js';
 import { isMain } from '../lib/cli.js';
-import { mlp } from '../lib/mlp.js';
 
 const ANSWERS = 5;
 const FEATURES = 16;
@@ -46,11 +45,13 @@ function linearModel(seed: number): Model {
 }
 
 function distanceModel(seed: number): Model {
-  const g = mlp([1, 32, 32, 2], { seed });
+  const g = new nn.Sequential(
+    new nn.Linear(1, 32, { seed }), new nn.ReLU(), new nn.Linear(32, 32, { seed: seed + 1 }), new nn.ReLU(), new nn.Linear(32, 2, { seed: seed + 2 }),
+  );
   const h = randn([ANSWERS, 2], { seed: seed + 4, requiresGrad: true });
   return {
-    params: [...g.params, h],
-    energies: (x) => g.forward(tensor(x.map((v) => [v]))).unsqueeze(1).sub(h.unsqueeze(0)).pow(2).sum(-1), // [P, K]
+    params: [...g.parameters(), h],
+    energies: (x) => g.call(tensor(x.map((v) => [v]))).unsqueeze(1).sub(h.unsqueeze(0)).pow(2).sum(-1), // [P, K]
   };
 }
 
