@@ -7,7 +7,9 @@
  * Σ_s α_t(s) β_t(s) = P(l | x) at every t and the posterior of state s at t is
  * γ_t(s) = α_t(s) β_t(s) / Σ_s' α_t(s') β_t(s').
  *
- * Why not log space: a log-sum-exp costs an exp and a log per state per frame. Why not one scale
+ * Why not log space: a log-sum-exp costs an exp and a log per state per frame (at T = 1000,
+ * N = 8, benchmark C2, where every sample hands over here, ctcLoss forward and backward took
+ * 194 ms this way and 869 ms in log space, CPU time, min of 11). Why not one scale
  * per frame (Rabiner's rescaling, ctc-scaled.ts): over thousands of frames the states of one
  * frame drift more than 1e308 apart, the small ones flush to zero, and a state that was negligible
  * early can carry the whole probability later (at T = 10,000 the loss came out 48 nats off). So

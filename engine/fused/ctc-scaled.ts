@@ -1,8 +1,9 @@
 /**
  * The fast path of the CTC recursion: plain doubles, one scale per frame (Rabiner's rescaling),
  * handing a sample over to the per-state-exponent recursion of ctc-exact.ts at the frame where it
- * can no longer be exact. It pays for itself: at T = 200, N = 32 (benchmark C1) ctcLoss forward
- * and backward takes about 1.2x the hand-written loop with it and 1.35x without.
+ * can no longer be exact. It pays for itself: at T = 200, N = 32 (benchmark C1), where no sample
+ * hands over, ctcLoss forward and backward took 34.7 ms with it and 51.4 ms on the exponent path
+ * alone (CPU time, min of 11).
  *
  * Each frame's row is computed from the previous row divided by that row's sum, so every value
  * lies in [0, 3] and nothing overflows. One scale per frame fails only by underflow: a state
