@@ -7,7 +7,7 @@
 import type { Reduction, Tensor, TensorLike } from '../engine/index.js';
 import { xlogy } from '../engine/index.js';
 import {
-  bceElements, bceWithLogitsElements, boolean, custom, describe, fail, parseOptions, reduce, reduction,
+  bceElements, bceWithLogitsElements, bceWithLogitsSummed, boolean, custom, describe, fail, parseOptions, reduce, reduction,
 } from '../engine/internal.js';
 import { constantFactor, inputTarget } from './pointwise-args.js';
 
@@ -106,6 +106,9 @@ export function bceWithLogitsLoss(input: TensorLike, target: TensorLike, opts?: 
   const [x, t] = inputTarget(fn, input, target);
   const w = constantFactor(fn, 'weight', o.weight, x);
   const pw = constantFactor(fn, 'posWeight', o.posWeight, x);
+  // Unweighted 'mean' and 'sum' take the kernel's own sum (see engine/fused/bce.ts), divided by
+  // `reduce` for 'mean' as any per-element sum is.
+  if (o.reduction !== 'none' && w === null && pw === null) return reduce(bceWithLogitsSummed(x, t), o.reduction, x.size);
   return reduce(bceWithLogitsElements(x, t, w, pw), o.reduction); // [*, C]
 }
 

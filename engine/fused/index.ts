@@ -10,7 +10,7 @@ import { CROSS_ENTROPY } from './cross-entropy.js';
 import { SMOOTH_L1_BETA0 } from './smooth-l1.js';
 import { TRIPLET_MARGIN } from './triplet-margin.js';
 
-export { bceElements, bceWithLogitsElements } from './bce.js';
+export { bceElements, bceWithLogitsElements, bceWithLogitsSummed } from './bce.js';
 export { cosineEmbeddingRows } from './cosine-embedding.js';
 export { crossEntropyPositions } from './cross-entropy.js';
 export type { ClassLayout } from './cross-entropy.js';
