@@ -74,7 +74,7 @@ function draw(): void {
     update(v, 'choice', GRID.map((x, i) => ({ x, y: e[i].indexOf(Math.min(...e[i])) })));
   });
   void lossChart.then((v) => update(v, 'history', history));
-  // The β sweep costs 21 losses and gradients: twice a second is enough while training runs.
+  // The β sweep costs 25 losses and gradients: twice a second is enough while training runs.
   const now = performance.now();
   if (!loop.isRunning || now - lastBeta > 500) {
     lastBeta = now;
@@ -109,8 +109,9 @@ slider(opts, { id: 'ebm-seed', label: 'seed', min: 1, max: 20, step: 1, value: c
 const b = section(main, 'NLL becomes the perceptron loss as β grows', 'On the current model’s training energies, the NLL loss '
   + 'E(Y) + (1/β) log Σ_y exp(−β E(y)) is computed for many β. Its soft minimum sharpens into the hard one, so the loss '
   + 'approaches E(Y) − min_y E(y), and its gradient with respect to the energies approaches the perceptron loss’s: '
-  + 'every answer is pushed up in proportion to its probability, and as β → ∞ all of that probability lands on the lowest answer.');
-const BETAS = linspace(-1, 3, 21).map((v) => 10 ** v);
+  + 'every answer is pushed up in proportion to its probability, and as β → ∞ all of that probability lands on the lowest answer. '
+  + 'How large β must be depends on the gaps between energies: on a collapsed surface they are tiny and only a huge β separates them.');
+const BETAS = linspace(-1, 5, 25).map((v) => 10 ** v);
 const betaRow = row(b, 'charts');
 const betaSpec = (title: string): Record<string, unknown> => ({
   height: 180, data: { name: 'rows' }, mark: { type: 'line', point: true },

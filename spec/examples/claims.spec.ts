@@ -54,7 +54,8 @@ describe('lecture claims (examples/claims)', () => {
     expect(nonLinear.report.meanSpread).toBeLessThan(0.5 * linear.report.meanSpread);
     expect(nonLinear.report.accuracy).toBeLessThan(linear.report.accuracy - 0.1);
     expect(hinge.report.collapsed).toBe(false);
-    expect(hinge.report.accuracy).toBeGreaterThan(0.85);
+    expect(hinge.report.accuracy).toBeGreaterThan(0.8);
+    expect(hinge.report.accuracy).toBeGreaterThan(nonLinear.report.accuracy + 0.1);
   });
 
   it('11: without an ε-ball the most offending answer closes on the correct one and the gradient vanishes', () => {
