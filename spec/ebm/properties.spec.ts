@@ -5,7 +5,7 @@
  * loss is a margin ranking loss and the log loss a soft margin loss on the gap Ē - E.
  */
 import fc from 'fast-check';
-import { Tensor } from '../../engine/index.js';
+import { Tensor, tensor } from '../../engine/index.js';
 import * as ebm from '../../ebm/index.js';
 import { crossEntropyLoss, marginRankingLoss, softMarginLoss } from '../../losses/index.js';
 import { expectClose, fcParams } from '../helpers/index.js';
@@ -60,60 +60,78 @@ describe('NLL loss', () => {
       fcParams(20),
     );
   });
-  it('with β = 1 equals crossEntropyLoss(-E, y), values and gradients', () => {
+  it('equals crossEntropyLoss(-βE, y) / β exactly, values and gradients (β = 1: cross-entropy of -E)', () => {
     fc.assert(
-      fc.property(arbTable(), fc.constantFrom('mean' as const, 'sum' as const, 'none' as const), ({ rows, targets }, reduction) => {
+      fc.property(arbTable(), fc.constantFrom(1, 0.5, 3), fc.constantFrom('mean' as const, 'sum' as const, 'none' as const), ({ rows, targets }, beta, reduction) => {
         const a = table(rows, true);
         const b = table(rows, true);
-        const ours = ebm.nllLoss(a, targets, { reduction });
-        const theirs = crossEntropyLoss(b.neg(), targets, { reduction });
-        expectClose(ours, theirs, 1e-10, 1e-12);
+        const ours = ebm.nllLoss(a, targets, { beta, reduction });
+        const theirs = beta === 1 ? crossEntropyLoss(b.neg(), targets, { reduction }) : crossEntropyLoss(b.mul(-beta), targets, { reduction: 'none' }).div(beta);
+        const theirsReduced = beta === 1 || reduction === 'none' ? theirs : reduction === 'sum' ? theirs.sum() : theirs.mean();
+        expectSame(ours, theirsReduced);
         ours.sum().backward();
-        theirs.sum().backward();
-        expectClose(a.grad as Tensor, b.grad as Tensor, 1e-10, 1e-12);
+        theirsReduced.sum().backward();
+        expectSame(a.grad as Tensor, b.grad as Tensor);
       }),
       fcParams(20),
     );
   });
 });
 
+/** Bit-for-bit equality, NaN matching NaN (+0 and -0 count as equal). */
+const expectSame = (a: Tensor | number[], b: Tensor | number[]): void => expectClose(a, b, 0, 0);
+
 describe('hinge and log losses as torch.nn losses on the gap', () => {
-  it('hinge equals marginRankingLoss(Ē, E, 1, margin), values everywhere and gradients away from the kink', () => {
+  it('hinge equals marginRankingLoss(Ē, E, 1, margin) exactly, values and gradients, kinks included', () => {
     fc.assert(
-      fc.property(fc.boolean().chain((c) => arbTable(c)), fc.double({ min: 0, max: 2, noNaN: true }), ({ rows, targets }, margin) => {
+      fc.property(fc.boolean().chain((c) => arbTable(c)), fc.constantFrom(0, 0.5, 1, -0.5, 0.37), ({ rows, targets }, margin) => {
         const { e, eb } = pairOf(rows, targets);
         const ours = ebm.hingeLoss(table(rows), targets, { margin, reduction: 'none' });
         const theirs = marginRankingLoss(eb, e, e.map(() => 1), { margin, reduction: 'none' });
-        expectClose(ours, theirs, 1e-12, 1e-12);
-        if (e.some((v, i) => Math.abs(margin + v - eb[i]) < 1e-9)) return;
+        expectSame(ours, theirs);
         const a = new Tensor(Float64Array.from(e), [e.length], true);
         const b = new Tensor(Float64Array.from(eb), [eb.length], true);
         const a2 = new Tensor(Float64Array.from(e), [e.length], true);
         const b2 = new Tensor(Float64Array.from(eb), [eb.length], true);
         ebm.pair.hinge(a, b, { margin, reduction: 'sum' }).backward();
         marginRankingLoss(b2, a2, e.map(() => 1), { margin, reduction: 'sum' }).backward();
-        expectClose(a.grad as Tensor, a2.grad as Tensor);
-        expectClose(b.grad as Tensor, b2.grad as Tensor);
+        expectSame(a.grad as Tensor, a2.grad as Tensor);
+        expectSame(b.grad as Tensor, b2.grad as Tensor);
       }),
       fcParams(30),
     );
   });
-  it('log loss equals softMarginLoss(Ē - E, 1), values and gradients', () => {
+  it('at the kink m + E - Ē = 0 both pass the gradient (PyTorch\'s clamp_min rule)', () => {
+    const e = tensor([[0.5, 1.5, 2]], { requiresGrad: true });
+    const l = ebm.hingeLoss(e, [0], { margin: 1, reduction: 'sum' });
+    expect(l.item()).toBe(0);
+    l.backward();
+    expect((e.grad as Tensor).toArray()).toEqual([[1, -1, 0]]);
+    const x1 = tensor([1.5], { requiresGrad: true });
+    const x2 = tensor([0.5], { requiresGrad: true });
+    marginRankingLoss(x1, x2, [1], { margin: 1, reduction: 'sum' }).backward();
+    expect([(x2.grad as Tensor).item(), (x1.grad as Tensor).item()]).toEqual([1, -1]);
+  });
+  it('a negative margin is legal in both, as in PyTorch', () => {
+    expectSame(ebm.hingeLoss([[0.5, 0.2, 2]], [0], { margin: -1, reduction: 'none' }), marginRankingLoss([0.2], [0.5], [1], { margin: -1, reduction: 'none' }));
+  });
+  it('log loss equals softMarginLoss(Ē - E, 1) exactly, values and gradients, large gaps included', () => {
     fc.assert(
-      fc.property(arbTable(), fc.constantFrom('mean' as const, 'sum' as const, 'none' as const), ({ rows, targets }, reduction) => {
-        const { e, eb } = pairOf(rows, targets);
+      fc.property(arbTable(), fc.constantFrom(1, 30, 800), fc.constantFrom('mean' as const, 'sum' as const, 'none' as const), ({ rows, targets }, scale, reduction) => {
+        const scaled = rows.map((r) => r.map((v) => v * scale));
+        const { e, eb } = pairOf(scaled, targets);
         const a = new Tensor(Float64Array.from(e), [e.length], true);
         const b = new Tensor(Float64Array.from(eb), [eb.length], true);
         const a2 = new Tensor(Float64Array.from(e), [e.length], true);
         const b2 = new Tensor(Float64Array.from(eb), [eb.length], true);
         const ours = ebm.pair.log(a, b, { reduction });
         const theirs = softMarginLoss(b2.sub(a2), e.map(() => 1), { reduction });
-        expectClose(ours, theirs, 1e-12, 1e-12);
-        expectClose(ebm.logLoss(rows, targets, { reduction }), theirs, 1e-12, 1e-12);
+        expectSame(ours, theirs);
+        expectSame(ebm.logLoss(scaled, targets, { reduction }), theirs);
         ours.sum().backward();
         theirs.sum().backward();
-        expectClose(a.grad as Tensor, a2.grad as Tensor, 1e-12, 1e-14);
-        expectClose(b.grad as Tensor, b2.grad as Tensor, 1e-12, 1e-14);
+        expectSame(a.grad as Tensor, a2.grad as Tensor);
+        expectSame(b.grad as Tensor, b2.grad as Tensor);
       }),
       fcParams(20),
     );
