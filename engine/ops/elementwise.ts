@@ -96,15 +96,141 @@ const SOFTPLUS = unary('softplus',
     }
   });
 
+/**
+ * Elementwise negation, `-x`.
+ * @param input a Tensor, a number, nested number arrays or a Float64Array; any shape
+ * @returns a tensor of the input's shape
+ *
+ * PyTorch: `torch.neg(input)`.
+ *
+ * @example
+ * neg([1, -2]).toArray(); // => [-1, 2]
+ */
 export const neg = (input: TensorLike): Tensor => apply(NEG, [toTensor('neg', 'input', input)], undefined);
+
+/**
+ * Elementwise exponential, `e^x`; its gradient `g · e^x` reuses the saved result.
+ * @param input a Tensor, a number, nested number arrays or a Float64Array; any shape
+ * @returns a tensor of the input's shape
+ *
+ * PyTorch: `torch.exp(input)`.
+ * Overflows to Infinity above about 709.78; use `logSumExp`, `logSoftmax` or `logAddExp`
+ * rather than taking the log of a sum of `exp`s.
+ *
+ * @example
+ * exp([0, 1]).toArray(); // => [1, 2.718281828]
+ */
 export const exp = (input: TensorLike): Tensor => apply(EXP, [toTensor('exp', 'input', input)], undefined);
+
+/**
+ * Elementwise natural logarithm, `log x`, with gradient `g / x`.
+ * @param input a Tensor, a number, nested number arrays or a Float64Array; any shape
+ * @returns a tensor of the input's shape
+ *
+ * PyTorch: `torch.log(input)`.
+ * IEEE at the edges: `log 0 = -Infinity` (gradient Infinity), NaN below 0.
+ *
+ * @example
+ * log([1, Math.E, 0, -1]).toArray(); // => [0, 1, -Infinity, NaN]
+ */
 export const log = (input: TensorLike): Tensor => apply(LOG, [toTensor('log', 'input', input)], undefined);
+
+/**
+ * Elementwise `log(1 + x)`, exact for small `|x|` where `log(1 + x)` would round `1 + x`.
+ * @param input a Tensor, a number, nested number arrays or a Float64Array; any shape
+ * @returns a tensor of the input's shape
+ *
+ * PyTorch: `torch.log1p(input)`.
+ * The gradient is `g / (1 + x)`; `log1p(-1) = -Infinity`, NaN below -1.
+ *
+ * @example
+ * log1p([1e-10]).item() / 1e-10; // => 0.99999999995
+ */
 export const log1p = (input: TensorLike): Tensor => apply(LOG1P, [toTensor('log1p', 'input', input)], undefined);
+
+/**
+ * Elementwise square root, `√x`, with gradient `g / (2√x)`.
+ * @param input a Tensor, a number, nested number arrays or a Float64Array; any shape
+ * @returns a tensor of the input's shape
+ *
+ * PyTorch: `torch.sqrt(input)`.
+ * Subgradient: `sqrt'(0) = +Infinity`, as in PyTorch; NaN below 0.
+ *
+ * @example
+ * const x = tensor([0, 4], { requiresGrad: true });
+ * sqrt(x).sum().backward();
+ * x.grad.toArray(); // => [Infinity, 0.25]
+ */
 export const sqrt = (input: TensorLike): Tensor => apply(SQRT, [toTensor('sqrt', 'input', input)], undefined);
+
+/**
+ * Elementwise absolute value, `|x|`.
+ * @param input a Tensor, a number, nested number arrays or a Float64Array; any shape
+ * @returns a tensor of the input's shape
+ *
+ * PyTorch: `torch.abs(input)`.
+ * Subgradient: `abs'(x) = sgn(x)`, so 0 at 0, and 0 at NaN (as `torch.sgn(NaN) = 0`).
+ *
+ * @example
+ * const x = tensor([-2, 0, 3], { requiresGrad: true });
+ * abs(x).sum().backward();
+ * x.grad.toArray(); // => [-1, 0, 1]
+ */
 export const abs = (input: TensorLike): Tensor => apply(ABS, [toTensor('abs', 'input', input)], undefined);
+
+/**
+ * Elementwise logistic function, `σ(x) = 1 / (1 + e^-x)`, with gradient `g · σ(1 - σ)`.
+ * @param input a Tensor, a number, nested number arrays or a Float64Array; any shape
+ * @returns a tensor of the input's shape
+ *
+ * PyTorch: `torch.sigmoid(input)`.
+ * Above x ≈ 37 the value rounds to 1 and the gradient to 0, as in PyTorch; for `log σ(x)`
+ * use `logSigmoid`, which is exact everywhere.
+ *
+ * @example
+ * sigmoid([2, 0]).toArray(); // => [0.8807970780, 0.5]
+ */
 export const sigmoid = (input: TensorLike): Tensor => apply(SIGMOID, [toTensor('sigmoid', 'input', input)], undefined);
+
+/**
+ * Elementwise hyperbolic tangent, with gradient `g · (1 - tanh² x)`.
+ * @param input a Tensor, a number, nested number arrays or a Float64Array; any shape
+ * @returns a tensor of the input's shape
+ *
+ * PyTorch: `torch.tanh(input)`.
+ *
+ * @example
+ * tanh([0, 1]).toArray(); // => [0, 0.7615941560]
+ */
 export const tanh = (input: TensorLike): Tensor => apply(TANH, [toTensor('tanh', 'input', input)], undefined);
+
+/**
+ * Elementwise rectifier, `max(x, 0)`.
+ * @param input a Tensor, a number, nested number arrays or a Float64Array; any shape
+ * @returns a tensor of the input's shape
+ *
+ * PyTorch: `torch.relu(input)`.
+ * Subgradient: `relu'(0) = 0`, as in PyTorch. NaN stays NaN, and the gradient passes through it.
+ *
+ * @example
+ * const x = tensor([-1, 0, 2], { requiresGrad: true });
+ * relu(x).sum().backward();
+ * x.grad.toArray(); // => [0, 0, 1]
+ */
 export const relu = (input: TensorLike): Tensor => apply(RELU, [toTensor('relu', 'input', input)], undefined);
+
+/**
+ * Elementwise `softplus(x) = log(1 + e^x)`, PyTorch's default form: `x` itself above 20.
+ * @param input a Tensor, a number, nested number arrays or a Float64Array; any shape
+ * @returns a tensor of the input's shape
+ *
+ * PyTorch: `torch.nn.functional.softplus(input)` (beta 1, threshold 20).
+ * The gradient is `σ(x)` (1 above 20). Above 20 the value differs from `log(1 + e^x)` by less
+ * than 2.1e-9, PyTorch's own error; `-logSigmoid(-x)` is the exact softplus.
+ *
+ * @example
+ * softplus([0, 30]).toArray(); // => [0.6931471806, 30]
+ */
 export const softplus = (input: TensorLike): Tensor => apply(SOFTPLUS, [toTensor('softplus', 'input', input)], undefined);
 
 interface ClampAttrs { lo: number; hi: number }
@@ -130,6 +256,22 @@ const CLAMP = primitive<ClampAttrs, F64>({
   },
 });
 
+/**
+ * Elementwise `min(max(x, min), max)`: clamps into `[min, max]`.
+ * @param input a Tensor, a number, nested number arrays or a Float64Array; any shape
+ * @param min the lower bound, or null/omitted for none
+ * @param max the upper bound, or null/omitted for none (at least one bound is required)
+ * @returns a tensor of the input's shape
+ *
+ * PyTorch: `torch.clamp(input, min, max)`.
+ * Subgradient: the gradient passes where `min <= x <= max`, bounds included, as PyTorch; NaN
+ * stays NaN. With `min > max` every value becomes `max`, and a NaN bound gives NaN, as PyTorch.
+ *
+ * @example
+ * const x = tensor([-2, 0, 3], { requiresGrad: true });
+ * clamp(x, 0, 1).sum().backward();
+ * x.grad.toArray(); // => [0, 1, 0]
+ */
 export function clamp(input: TensorLike, min?: number | null, max?: number | null): Tensor {
   const x = toTensor('clamp', 'input', input);
   const lo = min ?? -Infinity;
@@ -336,13 +478,103 @@ function withScalarRules(name: string, general: Primitive<void, BinSaved>, tenso
   };
 }
 
+/**
+ * Elementwise sum, `input + other`.
+ * @param input a Tensor, a number, nested number arrays or a Float64Array
+ * @param other the same forms; broadcasts with `input` (NumPy rules)
+ * @returns a tensor of the broadcast shape
+ *
+ * PyTorch: `torch.add(input, other)`.
+ * Broadcasting: each operand's gradient is summed back to its own shape. A one-element
+ * operand takes a scalar rule (its gradient is one sum), with the same values.
+ *
+ * @example
+ * add([[1], [2]], [10, 20]).toArray(); // => [[11, 21], [12, 22]]
+ */
 export const add = withScalarRules('add', ADD, ADD_SCALAR, ADD_SCALAR);
+
+/**
+ * Elementwise difference, `input - other`.
+ * @param input a Tensor, a number, nested number arrays or a Float64Array
+ * @param other the same forms; broadcasts with `input` (NumPy rules)
+ * @returns a tensor of the broadcast shape
+ *
+ * PyTorch: `torch.sub(input, other)`.
+ * Broadcasting: each operand's gradient is summed back to its own shape. A one-element
+ * operand takes a scalar rule (its gradient is one sum), with the same values.
+ *
+ * @example
+ * sub([5, 7], 2).toArray(); // => [3, 5]
+ */
 export const sub = withScalarRules('sub', SUB, SUB_SCALAR, RSUB_SCALAR);
+
+/**
+ * Elementwise product, `input · other`.
+ * @param input a Tensor, a number, nested number arrays or a Float64Array
+ * @param other the same forms; broadcasts with `input` (NumPy rules)
+ * @returns a tensor of the broadcast shape
+ *
+ * PyTorch: `torch.mul(input, other)`.
+ * Broadcasting: each operand's gradient is summed back to its own shape. A one-element
+ * operand takes a scalar rule (its gradient is one sum), with the same values.
+ *
+ * @example
+ * const w = tensor([2, 3], { requiresGrad: true });
+ * mul([[1, 1], [2, 2]], w).sum().backward();
+ * w.grad.toArray(); // => [3, 3]
+ */
 export const mul = withScalarRules('mul', MUL, MUL_SCALAR, MUL_SCALAR);
+
+/**
+ * Elementwise quotient, `input / other` (IEEE: `x / 0` is ±Infinity, `0 / 0` NaN).
+ * @param input a Tensor, a number, nested number arrays or a Float64Array
+ * @param other the same forms; broadcasts with `input` (NumPy rules)
+ * @returns a tensor of the broadcast shape
+ *
+ * PyTorch: `torch.div(input, other)`.
+ * The gradient for `other` is `-g · ((a / b) / b)`, as PyTorch, not `-g · a / b²`: `b²` underflows
+ * or overflows first (in the example, `a / b²` would be -Infinity).
+ * Broadcasting: each operand's gradient is summed back to its own shape. A one-element
+ * operand takes a scalar rule (its gradient is one sum), with the same values.
+ *
+ * @example
+ * const b = tensor([1e-200], { requiresGrad: true });
+ * div(1e-300, b).sum().backward();
+ * b.grad.item() / 1e100; // => -1.000
+ */
 export const div = withScalarRules('div', DIV, DIV_SCALAR, RDIV_SCALAR);
 
+/**
+ * Elementwise larger of two tensors, `max(input, other)`; NaN wins.
+ * @param input a Tensor, a number, nested number arrays or a Float64Array
+ * @param other the same forms; broadcasts with `input` (NumPy rules)
+ * @returns a tensor of the broadcast shape
+ *
+ * PyTorch: `torch.maximum(input, other)`.
+ * Subgradient: where the two are equal the gradient is split evenly between them, as PyTorch;
+ * where either is NaN both receive the whole gradient. Gradients are summed back to each shape.
+ *
+ * @example
+ * const a = tensor([1, 2, 3], { requiresGrad: true });
+ * maximum(a, 2).sum().backward();
+ * a.grad.toArray(); // => [0, 0.5, 1]
+ */
 export const maximum = (input: TensorLike, other: Operand): Tensor =>
   apply(MAXIMUM, [toTensor('maximum', 'input', input), toTensor('maximum', 'other', other)], undefined);
+
+/**
+ * Elementwise smaller of two tensors, `min(input, other)`; NaN wins.
+ * @param input a Tensor, a number, nested number arrays or a Float64Array
+ * @param other the same forms; broadcasts with `input` (NumPy rules)
+ * @returns a tensor of the broadcast shape
+ *
+ * PyTorch: `torch.minimum(input, other)`.
+ * Subgradient: where the two are equal the gradient is split evenly between them, as PyTorch;
+ * where either is NaN both receive the whole gradient. Gradients are summed back to each shape.
+ *
+ * @example
+ * minimum([1, NaN, 3], [2, 0, 3]).toArray(); // => [1, NaN, 3]
+ */
 export const minimum = (input: TensorLike, other: Operand): Tensor =>
   apply(MINIMUM, [toTensor('minimum', 'input', input), toTensor('minimum', 'other', other)], undefined);
 
@@ -367,6 +599,22 @@ const POW_SCALAR = primitive<number, PowScalarSaved>({
   },
 });
 
+/**
+ * Elementwise power, `input ^ exponent` (NaN for a negative base and a non-integer exponent).
+ * @param input a Tensor, a number, nested number arrays or a Float64Array
+ * @param exponent a number (a constant: no exponent gradient, and `x²` is `x · x`), or any of
+ *   the tensor forms, broadcasting with `input`
+ * @returns a tensor of the input's shape for a number exponent, else of the broadcast shape
+ *
+ * PyTorch: `torch.pow(input, exponent)`.
+ * Subgradient, as PyTorch masks it: `d/db a^b = a^b log a` is 0 where `a = 0` and `b >= 0` (the
+ * limit, not `0 · -Infinity`), and `d/da a^b = b a^(b-1)` is 0 where `b = 0`.
+ *
+ * @example
+ * const b = tensor([2, 0.5], { requiresGrad: true });
+ * pow([0, 4], b).sum().backward();
+ * b.grad.toArray(); // => [0, 2.772588722]
+ */
 export function pow(input: TensorLike, exponent: Operand): Tensor {
   const a = toTensor('pow', 'input', input);
   if (typeof exponent === 'number') return apply(POW_SCALAR, [a], exponent);
@@ -394,7 +642,23 @@ const WHERE = primitive<WhereAttrs, { a: F64; b: F64 }>({
   },
 });
 
-/** Picks `a` where `cond` is nonzero and `b` elsewhere; all three broadcast together. */
+/**
+ * Elementwise choice: `a` where `cond` is nonzero (NaN counts as nonzero), `b` elsewhere.
+ * @param cond a Tensor, a number, nested number arrays or a Float64Array; read as a mask, it carries no gradient
+ * @param a the same forms: the values taken where `cond` is nonzero
+ * @param b the same forms: the values taken elsewhere
+ * @returns a tensor of the broadcast shape of all three
+ *
+ * PyTorch: `torch.where(cond, a, b)`.
+ * Each branch gets the gradient where it was chosen and 0 elsewhere. As in PyTorch, a branch
+ * whose own backward is infinite at an unchosen entry (`log 0`) still gives NaN (`0 · Infinity`):
+ * make the input safe, not just the output.
+ *
+ * @example
+ * const a = tensor([1, 2], { requiresGrad: true });
+ * where([1, 0], a, 0).sum().backward();
+ * a.grad.toArray(); // => [1, 0]
+ */
 export function where(cond: Operand, a: Operand, b: Operand): Tensor {
   const C = toTensor('where', 'cond', cond);
   const A = toTensor('where', 'input', a);
@@ -421,11 +685,82 @@ function compare(name: string, test: (u: number, v: number) => boolean) {
   };
 }
 
+/**
+ * 1 where `input > other`, else 0, elementwise (IEEE comparison: false where either is NaN).
+ * @param input a Tensor, a number, nested number arrays or a Float64Array
+ * @param other the same forms; broadcasts with `input` (NumPy rules)
+ * @returns a 0/1 tensor of the broadcast shape, outside the graph (no gradient)
+ *
+ * PyTorch: `torch.gt(input, other)` (a bool tensor there).
+ *
+ * @example
+ * gt([1, 2, NaN], 1).toArray(); // => [0, 1, 0]
+ */
 export const gt = compare('gt', (u, v) => u > v);
+
+/**
+ * 1 where `input >= other`, else 0, elementwise (IEEE comparison: false where either is NaN).
+ * @param input a Tensor, a number, nested number arrays or a Float64Array
+ * @param other the same forms; broadcasts with `input` (NumPy rules)
+ * @returns a 0/1 tensor of the broadcast shape, outside the graph (no gradient)
+ *
+ * PyTorch: `torch.ge(input, other)` (a bool tensor there).
+ *
+ * @example
+ * ge([1, 2, NaN], 1).toArray(); // => [1, 1, 0]
+ */
 export const ge = compare('ge', (u, v) => u >= v);
+
+/**
+ * 1 where `input < other`, else 0, elementwise (IEEE comparison: false where either is NaN).
+ * @param input a Tensor, a number, nested number arrays or a Float64Array
+ * @param other the same forms; broadcasts with `input` (NumPy rules)
+ * @returns a 0/1 tensor of the broadcast shape, outside the graph (no gradient)
+ *
+ * PyTorch: `torch.lt(input, other)` (a bool tensor there).
+ *
+ * @example
+ * lt([1, 2, NaN], 2).toArray(); // => [1, 0, 0]
+ */
 export const lt = compare('lt', (u, v) => u < v);
+
+/**
+ * 1 where `input <= other`, else 0, elementwise (IEEE comparison: false where either is NaN).
+ * @param input a Tensor, a number, nested number arrays or a Float64Array
+ * @param other the same forms; broadcasts with `input` (NumPy rules)
+ * @returns a 0/1 tensor of the broadcast shape, outside the graph (no gradient)
+ *
+ * PyTorch: `torch.le(input, other)` (a bool tensor there).
+ *
+ * @example
+ * le([1, 2, NaN], 2).toArray(); // => [1, 1, 0]
+ */
 export const le = compare('le', (u, v) => u <= v);
+
+/**
+ * 1 where `input == other`, else 0, elementwise (IEEE comparison: false where either is NaN).
+ * @param input a Tensor, a number, nested number arrays or a Float64Array
+ * @param other the same forms; broadcasts with `input` (NumPy rules)
+ * @returns a 0/1 tensor of the broadcast shape, outside the graph (no gradient)
+ *
+ * PyTorch: `torch.eq(input, other)` (a bool tensor there).
+ *
+ * @example
+ * eq([[1, 2], [3, 1]], [1, 3]).toArray(); // => [[1, 0], [0, 0]]
+ */
 export const eq = compare('eq', (u, v) => u === v);
+
+/**
+ * 1 where `input != other`, else 0, elementwise (IEEE comparison: NaN is unequal to everything).
+ * @param input a Tensor, a number, nested number arrays or a Float64Array
+ * @param other the same forms; broadcasts with `input` (NumPy rules)
+ * @returns a 0/1 tensor of the broadcast shape, outside the graph (no gradient)
+ *
+ * PyTorch: `torch.ne(input, other)` (a bool tensor there).
+ *
+ * @example
+ * ne([1, NaN], [1, NaN]).toArray(); // => [0, 1]
+ */
 export const ne = compare('ne', (u, v) => u !== v);
 
 /** This module's primitives, for the engine's registry (engine/registry.ts). */
