@@ -146,7 +146,9 @@ const main = page('The torch.nn losses',
   + 'of two (the second is held fixed), so the reduction option has something to average.');
 
 const explorer = section(main, 'Explorer', 'Dashed vertical lines mark kinks, where the gradient jumps; '
-  + 'the dot is the point the slider picks. A loss’s gradient at a kink is the one PyTorch uses.');
+  + 'the dot is the point the slider picks. A loss’s gradient at a kink is the one PyTorch uses. The margin losses show '
+  + 'the shape they share: marginRankingLoss, for one, is exactly zero once x1 beats x2 by the margin, and grows '
+  + 'linearly, with a constant gradient, before that; only the relative order of the two scores matters.');
 const top = row(explorer);
 const optRow = row(explorer);
 const readRow = row(explorer);

@@ -72,6 +72,16 @@ export async function valueOf(page: Page, id: string): Promise<string> {
   return (await page.getAttribute(`#${id}`, 'data-value')) ?? '';
 }
 
+/**
+ * Narrows the window to a phone's width and returns by how many pixels the page then scrolls
+ * sideways (0 when it fits); charts sized to their container redraw on the resize first.
+ */
+export async function phoneOverflow(page: Page, width = 390): Promise<number> {
+  await page.setViewportSize({ width, height: 800 });
+  await page.waitForTimeout(300);
+  return page.evaluate(`document.documentElement.scrollWidth - window.innerWidth`);
+}
+
 /** Text of every element matching `selector`. */
 export async function texts(page: Page, selector: string): Promise<string[]> {
   return page.locator(selector).allTextContents();

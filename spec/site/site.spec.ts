@@ -13,7 +13,7 @@ import { CtcTrainer } from '../../site/src/lib/ctc-model.js';
 import { EbmTrainer } from '../../site/src/lib/ebm-model.js';
 import { search } from '../../site/src/lib/offending-model.js';
 import { ROWS, classify } from '../../site/src/lib/margin-table.js';
-import { buildSite, chartCounts, openPage, screenshot, serve, valueOf } from './harness.js';
+import { buildSite, chartCounts, openPage, phoneOverflow, screenshot, serve, valueOf } from './harness.js';
 
 let browser: Browser;
 let server: Server;
@@ -52,13 +52,20 @@ describe('companion site', () => {
     await page.selectOption('#loss-pick', 'huberLoss');
     await page.fill('#opt-delta', '0.4');
     await page.fill('#x', '1.5');
+    const huberAt = (x: number): number => huberLoss(tensor([x, 0]), tensor([0.5, 1]), { delta: 0.4 }).item();
     const x = Number(await page.inputValue('#x'));
-    const expected = huberLoss(tensor([x, 0]), tensor([0.5, 1]), { delta: 0.4 }).item();
-    expect(Number(await valueOf(page, 'loss-value'))).toBe(expected);
+    expect(Number(await valueOf(page, 'loss-value'))).toBe(huberAt(x));
+    // From the keyboard: one arrow press moves x by one step and the loss follows.
+    await page.focus('#x');
+    await page.keyboard.press('ArrowLeft');
+    const x2 = Number(await page.inputValue('#x'));
+    expect(x2).toBeLessThan(x);
+    expect(Number(await valueOf(page, 'loss-value'))).toBe(huberAt(x2));
     // The stability read-outs at z = 40, target 0: the composed route is clamped, the fused one exact.
     expect(Number(await valueOf(page, 'bce-composed-40'))).toBe(bceLoss(sigmoid(tensor([40])), tensor([0])).item());
     expect(Number(await valueOf(page, 'bce-logits-40'))).toBe(bceWithLogitsLoss(tensor([40]), tensor([0])).item());
     await screenshot(page, 'losses');
+    expect(await phoneOverflow(page)).toBe(0);
     expect(errors).toEqual([]);
     await page.close();
   });
@@ -77,6 +84,7 @@ describe('companion site', () => {
     await page.waitForFunction(`Number(document.querySelector('#triplet-step').dataset.value) > 40`);
     await page.click('#triplet-pause');
     await screenshot(page, 'triplet');
+    expect(await phoneOverflow(page)).toBe(0);
     expect(errors).toEqual([]);
     await page.close();
   });
@@ -105,6 +113,7 @@ describe('companion site', () => {
     const cos = (cosineEmbeddingLoss(a, b, tensor(new Array(1000).fill(1)), { reduction: 'none' }).toArray() as number[]).map((l) => 1 - l);
     expect(Number(await valueOf(page, 'equator-share'))).toBe(cos.filter((c) => Math.abs(c) < 0.1).length / 1000);
     await screenshot(page, 'cosine-phone');
+    expect(await page.evaluate(`document.documentElement.scrollWidth - window.innerWidth`)).toBe(0);
     expect(errors).toEqual([]);
     await page.close();
   });
@@ -135,6 +144,7 @@ describe('companion site', () => {
     await page.waitForFunction(`Number(document.querySelector('#ctc-train-step').dataset.value) >= 20`);
     await page.click('#ctc-pause');
     await screenshot(page, 'ctc');
+    expect(await phoneOverflow(page)).toBe(0);
     expect(errors).toEqual([]);
     await page.close();
   });
@@ -155,6 +165,7 @@ describe('companion site', () => {
     expect(Number(await valueOf(page, 'report-meanSpread'))).toBeCloseTo(report.meanSpread, 9);
     expect(await page.textContent('#ebm-collapse')).toContain('collapsed');
     await screenshot(page, 'ebm');
+    expect(await phoneOverflow(page)).toBe(0);
     expect(errors).toEqual([]);
     await page.close();
   });
@@ -181,6 +192,7 @@ describe('companion site', () => {
     }
     expect(await page.textContent('#cont-note')).toContain('rejected');
     await screenshot(page, 'offending');
+    expect(await phoneOverflow(page)).toBe(0);
     expect(errors).toEqual([]);
     await page.close();
   });
@@ -203,6 +215,7 @@ describe('companion site', () => {
     await page.fill('#mt-test-margin', '1.5');
     expect(await page.textContent('#mt-verdict')).toContain('fails');
     await screenshot(page, 'margins');
+    expect(await phoneOverflow(page)).toBe(0);
     expect(errors).toEqual([]);
     await page.close();
   });
