@@ -1,7 +1,7 @@
 /**
  * Scalar and buffer numerics that more than one kernel needs, written once: a pairwise sum, an
- * exact softplus and log-sigmoid, log(e^a + e^b), a max-shifted log-sum-exp, and the p-norm of a
- * row difference with its gradient. Every kernel that needs one of these calls it from here, so
+ * exact softplus and sigmoid, log(e^a + e^b), the max-shifted log-sum-exp and its parts, and the
+ * p-norm of a row difference with its gradient. Every kernel that needs one of these calls it from here, so
  * two losses that the docs call equal compute the same numbers.
  */
 
@@ -80,93 +80,91 @@ export function logAddExp(a: number, b: number): number {
   return m + Math.log1p(Math.exp(-Math.abs(a - b)));
 }
 
-/**
- * `log Σ exp(x[start + i·stride])` for i < n, shifted by the maximum so that no term overflows.
- * All -Infinity gives -Infinity; a +Infinity gives +Infinity; a NaN gives NaN.
- */
-export function logSumExpRange(x: F64, start: number, n: number, stride = 1): number {
+/** The largest of `x[start + i·stride]` for i < n; a NaN wins; -Infinity for n = 0. */
+export function rangeMax(x: F64, start: number, n: number, stride = 1): number {
   let m = -Infinity;
   for (let i = 0, k = start; i < n; i++, k += stride) {
     const v = x[k];
     if (v > m || v !== v) m = v;
   }
-  if (m === -Infinity || m === Infinity || m !== m) return m;
+  return m;
+}
+
+/** `Σ exp(x[start + i·stride] - m)` for i < n: the shifted sum of a log-sum-exp. */
+export function sumExpShifted(x: F64, start: number, n: number, stride: number, m: number): number {
   let s = 0;
   for (let i = 0, k = start; i < n; i++, k += stride) s += Math.exp(x[k] - m);
-  return m + Math.log(s);
+  return s;
 }
 
 /**
- * `‖x[xo : xo+d] - y[yo : yo+d] + eps‖_p` (PyTorch's pairwise distance), for p > 0 including
- * Infinity. `p = 2` takes `sqrt` of the sum of squares.
+ * `log Σ exp(x[start + i·stride])` for i < n, shifted by the maximum so that no term overflows.
+ * An infinite maximum is replaced by 0 as the shift (as PyTorch), so all -Infinity gives
+ * -Infinity and a +Infinity gives +Infinity; a NaN gives NaN.
  */
-export function pNormDistance(x: F64, xo: number, y: F64, yo: number, d: number, p: number, eps: number): number {
-  let s = 0;
-  if (p === 2) {
-    for (let j = 0; j < d; j++) {
-      const v = x[xo + j] - y[yo + j] + eps;
-      s += v * v;
-    }
-    return Math.sqrt(s);
-  }
-  if (p === 1) {
-    for (let j = 0; j < d; j++) s += Math.abs(x[xo + j] - y[yo + j] + eps);
-    return s;
-  }
-  if (p === Infinity) {
-    for (let j = 0; j < d; j++) {
-      const v = Math.abs(x[xo + j] - y[yo + j] + eps);
-      if (v > s || v !== v) s = v;
-      if (s !== s) return s;
-    }
-    return s;
-  }
-  for (let j = 0; j < d; j++) s += Math.pow(Math.abs(x[xo + j] - y[yo + j] + eps), p);
-  return Math.pow(s, 1 / p);
+export function logSumExpRange(x: F64, start: number, n: number, stride = 1): number {
+  let m = rangeMax(x, start, n, stride);
+  if (m === Infinity || m === -Infinity) m = 0;
+  return m + Math.log(sumExpShifted(x, start, n, stride, m));
 }
 
 /**
- * Adds `c · ∂‖v‖_p/∂v` to `gx` and subtracts it from `gy`, where `v = x - y + eps` and
- * `dist = ‖v‖_p` (from `pNormDistance`); either target may be null.
+ * `‖v‖_p` with `v_j = x[xo + j·stride] - y[yo + j·stride] + eps` for j < d (PyTorch's pairwise
+ * distance; with `y` null, the plain p-norm of x, as `torch.linalg.vector_norm`), for p = 0 (the
+ * count of nonzero entries), any p > 0, and Infinity. `p = 2` takes `sqrt` of the sum of squares.
+ */
+export function pNormDistance(x: F64, xo: number, y: F64 | null, yo: number, d: number, p: number, eps: number, stride = 1): number {
+  let s = 0;
+  for (let j = 0; j < d; j++) {
+    const k = j * stride;
+    const a = Math.abs(x[xo + k] - (y === null ? 0 : y[yo + k]) + eps);
+    if (p === 2) s += a * a;
+    else if (p === 1) s += a;
+    else if (p === Infinity) {
+      if (a > s || a !== a) s = a;
+    } else if (p === 0) s += a !== 0 ? 1 : 0;
+    else s += Math.pow(a, p);
+  }
+  return p === 2 ? Math.sqrt(s) : p === 1 || p === Infinity || p === 0 ? s : Math.pow(s, 1 / p);
+}
+
+/**
+ * Adds `c · ∂‖v‖_p/∂v` to `gx` and subtracts it from `gy`, where `v` and `dist = ‖v‖_p` are as in
+ * `pNormDistance`; either target may be null (and `y` too, for the plain norm).
  *
  * NOTE: the subgradients are PyTorch's `norm_backward`: 0 where the norm is 0 (p > 1) and at zero
  * components (p < 1); `sign(v)` for p = 1, so a zero component gets 0; for p = ∞ the gradient is
- * split evenly among the components of largest magnitude.
+ * split evenly among the components of largest magnitude; p = 0 has gradient 0.
  */
 export function addPNormDistanceGrad(
-  c: number, x: F64, xo: number, y: F64, yo: number, d: number, p: number, eps: number, dist: number,
-  gx: F64 | null, gy: F64 | null,
+  c: number, x: F64, xo: number, y: F64 | null, yo: number, d: number, p: number, eps: number, dist: number,
+  gx: F64 | null, gy: F64 | null, stride = 1,
 ): void {
+  if (p === 0) return;
+  const v = (j: number): number => x[xo + j * stride] - (y === null ? 0 : y[yo + j * stride]) + eps;
+  const add = (j: number, t: number): void => {
+    if (gx) gx[xo + j * stride] += t;
+    if (gy) gy[yo + j * stride] -= t;
+  };
   if (p === 2) {
     const scale = dist === 0 ? 0 : c / dist;
-    for (let j = 0; j < d; j++) {
-      const t = (x[xo + j] - y[yo + j] + eps) * scale;
-      if (gx) gx[xo + j] += t;
-      if (gy) gy[yo + j] -= t;
-    }
+    for (let j = 0; j < d; j++) add(j, v(j) * scale);
     return;
   }
   if (p === 1) {
-    for (let j = 0; j < d; j++) {
-      const t = Math.sign(x[xo + j] - y[yo + j] + eps) * c;
-      if (gx) gx[xo + j] += t;
-      if (gy) gy[yo + j] -= t;
-    }
+    for (let j = 0; j < d; j++) add(j, Math.sign(v(j)) * c);
     return;
   }
   if (p === Infinity) {
     let count = 0;
     for (let j = 0; j < d; j++) {
-      const a = Math.abs(x[xo + j] - y[yo + j] + eps);
+      const a = Math.abs(v(j));
       if (a === dist || a !== a) count++;
     }
     for (let j = 0; j < d; j++) {
-      const v = x[xo + j] - y[yo + j] + eps;
-      const a = Math.abs(v);
-      if (!(a === dist || a !== a)) continue;
-      const t = (Math.sign(v) * c) / count;
-      if (gx) gx[xo + j] += t;
-      if (gy) gy[yo + j] -= t;
+      const vj = v(j);
+      const a = Math.abs(vj);
+      if (a === dist || a !== a) add(j, (Math.sign(vj) * c) / count);
     }
     return;
   }
@@ -175,11 +173,9 @@ export function addPNormDistanceGrad(
   const small = p < 1;
   const scale = small ? c * Math.pow(dist, 1 - p) : dist === 0 ? 0 : c / Math.pow(dist, p - 1);
   for (let j = 0; j < d; j++) {
-    const v = x[xo + j] - y[yo + j] + eps;
-    const a = Math.abs(v);
-    const u = small ? (v === 0 ? 0 : Math.sign(v) * Math.pow(a, p - 1)) : p < 2 ? Math.sign(v) * Math.pow(a, p - 1) : v * Math.pow(a, p - 2);
-    const t = u * scale;
-    if (gx) gx[xo + j] += t;
-    if (gy) gy[yo + j] -= t;
+    const vj = v(j);
+    const a = Math.abs(vj);
+    const u = small ? (vj === 0 ? 0 : Math.sign(vj) * Math.pow(a, p - 1)) : p < 2 ? Math.sign(vj) * Math.pow(a, p - 1) : vj * Math.pow(a, p - 2);
+    add(j, u * scale);
   }
 }

@@ -1,5 +1,6 @@
 /** Matrix products (register-blocked kernels in engine/kernels/gemm.ts, split over threads by engine/threads/pool.ts, batch broadcasting) and vector norms. */
 import { applyPrimitive as apply, primitive } from '../autograd.js';
+import { addPNormDistanceGrad, pNormDistance } from '../numerics.js';
 import { parallelGemm } from '../threads/pool.js';
 import type { TensorLike } from '../convert.js';
 import { toTensor } from '../convert.js';
@@ -74,46 +75,17 @@ const NORM = primitive<NormAttrs, void>({
     const x = a.data;
     const y = new Float64Array(outer * inner);
     for (let o = 0; o < outer; o++) {
-      for (let j = 0; j < inner; j++) {
-        const base = o * r * inner + j;
-        let s = 0;
-        for (let k = 0; k < r; k++) {
-          const v = Math.abs(x[base + k * inner]);
-          if (p === 2) s += v * v;
-          else if (p === 1) s += v;
-          else if (p === Infinity) s = v > s || v !== v ? v : s;
-          else if (p === 0) s += v !== 0 ? 1 : 0;
-          else s += Math.pow(v, p);
-        }
-        y[o * inner + j] = p === 2 ? Math.sqrt(s) : p === 1 || p === Infinity || p === 0 ? s : Math.pow(s, 1 / p);
-      }
+      for (let j = 0; j < inner; j++) y[o * inner + j] = pNormDistance(x, o * r * inner + j, null, 0, r, p, 0, inner);
     }
     return { data: y, shape: lay.shape, saved: undefined };
   },
   backward(g, { attrs: { outer, r, inner, p }, inputs, out }) {
     const x = inputs[0].data;
     const gx = new Float64Array(x.length);
-    if (p === 0) return [{ shape: inputs[0].shape, data: gx }];
     for (let o = 0; o < outer; o++) {
       for (let j = 0; j < inner; j++) {
         const oi = o * inner + j;
-        const base = o * r * inner + j;
-        const n = out.data[oi];
-        if (n === 0) continue;
-        if (p === Infinity) {
-          let count = 0;
-          for (let k = 0; k < r; k++) if (Math.abs(x[base + k * inner]) === n) count++;
-          for (let k = 0; k < r; k++) {
-            const v = x[base + k * inner];
-            if (Math.abs(v) === n) gx[base + k * inner] = (Math.sign(v) * g[oi]) / count;
-          }
-          continue;
-        }
-        const scale = p === 2 ? g[oi] / n : p === 1 ? g[oi] : g[oi] / Math.pow(n, p - 1);
-        for (let k = 0; k < r; k++) {
-          const v = x[base + k * inner];
-          gx[base + k * inner] = p === 2 ? v * scale : p === 1 || v === 0 ? Math.sign(v) * scale : Math.sign(v) * Math.pow(Math.abs(v), p - 1) * scale;
-        }
+        addPNormDistanceGrad(g[oi], x, o * r * inner + j, null, 0, r, p, 0, out.data[oi], gx, null, inner);
       }
     }
     return [{ shape: inputs[0].shape, data: gx }];

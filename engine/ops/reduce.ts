@@ -11,7 +11,7 @@ import type { TensorLike } from '../convert.js';
 import { flag, toIndex, toTensor } from '../convert.js';
 import type { Dims, IndexLike } from '../tensor.js';
 import { Tensor } from '../tensor.js';
-import { pairwiseRowScratch, pairwiseRowSum, pairwiseSum } from '../numerics.js';
+import { logSumExpRange, pairwiseRowScratch, pairwiseRowSum, pairwiseSum } from '../numerics.js';
 import { mul } from './elementwise.js';
 import { permute } from './shape-ops.js';
 
@@ -70,11 +70,40 @@ const SUM = primitive<Layout, void>({
   },
 });
 
+/**
+ * Sum over `dim`: `Σ_i x_i` along the reduced dims; the gradient is `g` copied to every entry.
+ * @param x a Tensor, a number, nested number arrays or a Float64Array; any shape
+ * @param dim the dims to reduce: a number, an array of numbers (negative counts from the end)
+ *   or null/omitted for all dims; an empty array also reduces over all dims, as PyTorch
+ * @param keepDim keep each reduced dim with size 1 (default false)
+ * @returns the input's shape without the reduced dims (size 1 with `keepDim`); 0-d over all dims
+ *
+ * PyTorch: `torch.sum(input, dim, keepdim)`.
+ * Summed pairwise, so the rounding error grows as O(log n), not O(n) as a running sum's does.
+ *
+ * @example
+ * sum([[1, 2], [3, 4]], 0).toArray(); // => [4, 6]
+ * sum([[1, 2], [3, 4]], 1, true).toArray(); // => [[3], [7]]
+ */
 export function sum(x: TensorLike, dim?: Dims, keepDim = false): Tensor {
   const p = reductionPlan('sum', x, dim, keepDim);
   return apply(SUM, [p.x], p.lay);
 }
 
+/**
+ * Mean over `dim`: `(1/n) Σ_i x_i` with `n` the number of reduced entries; gradient `g / n`.
+ * @param x a Tensor, a number, nested number arrays or a Float64Array; any shape
+ * @param dim the dims to reduce: a number, an array of numbers (negative counts from the end)
+ *   or null/omitted for all dims; an empty array also reduces over all dims, as PyTorch
+ * @param keepDim keep each reduced dim with size 1 (default false)
+ * @returns the input's shape without the reduced dims (size 1 with `keepDim`); 0-d over all dims
+ *
+ * PyTorch: `torch.mean(input, dim, keepdim)`.
+ * The sum is pairwise, as `sum`'s; the mean over an empty dim is NaN, as in PyTorch.
+ *
+ * @example
+ * mean([[1, 2], [3, 4]], [0, 1]).item(); // => 2.5
+ */
 export function mean(x: TensorLike, dim?: Dims, keepDim = false): Tensor {
   const p = reductionPlan('mean', x, dim, keepDim);
   return mul(apply(SUM, [p.x], p.lay), 1 / p.lay.r);
@@ -157,9 +186,21 @@ function extreme(fn: 'max' | 'min', x: TensorLike, dim: Dims | undefined, keepDi
 }
 
 /**
- * The min over `dim` leaving out, in each slice, the entry at `index` (shaped like the result,
- * with or without the kept dim): the lowest rival of a chosen entry, such as the most offending
- * incorrect answer of an energy table. Ties go to the lowest index, and so does the gradient.
+ * The min over `dim` leaving out, in each slice, the entry at `index`: `min_{k ≠ index} x_k`, the
+ * lowest rival of a chosen entry, such as the most offending incorrect answer of an energy table.
+ * @param input a Tensor, a number, nested number arrays or a Float64Array, with at least 2 entries along `dim`
+ * @param dim the dim to reduce (a number; negative counts from the end)
+ * @param index integer positions in `[0, size of dim)`, a Tensor or nested arrays, one per slice
+ *   (shaped like the result, with or without the kept dim)
+ * @param keepDim keep the reduced dim with size 1 (default false)
+ * @returns the input's shape without `dim` (size 1 with `keepDim`)
+ *
+ * PyTorch: no single op; the values and gradient of
+ * `input.scatter(dim, index.unsqueeze(dim), inf).min(dim, keepdim).values`.
+ * Ties go to the lowest index, and so does the gradient; NaN wins.
+ *
+ * @example
+ * minExcluding([[1, 2, 3], [4, 0, 5]], 1, [0, 1]).toArray(); // => [2, 4]
  */
 export function minExcluding(input: TensorLike, dim: number, index: IndexLike, keepDim = false): Tensor {
   const fn = 'minExcluding';
@@ -179,11 +220,46 @@ export function minExcluding(input: TensorLike, dim: number, index: IndexLike, k
   return apply(MIN_EXCLUDING, [p.x], { ...p.lay, sign: -1, even: false, exclude: idx.data });
 }
 
+/**
+ * Maximum over `dim`, values only; NaN wins.
+ * @param x a Tensor, a number, nested number arrays or a Float64Array; any shape, no reduced dim empty
+ * @param dim the dims to reduce: a number, an array of numbers (negative counts from the end)
+ *   or null/omitted for all dims; an empty array also reduces over all dims, as PyTorch
+ * @param keepDim keep each reduced dim with size 1 (default false)
+ * @returns the input's shape without the reduced dims (size 1 with `keepDim`); 0-d over all dims
+ *
+ * PyTorch: `torch.max(input, dim, keepdim).values` for one dim, `torch.amax(input, dim, keepdim)`
+ * for a list, `torch.max(input)` for all dims.
+ * Subgradient at ties, as each of those: over one dim the gradient goes to the lowest index among
+ * the ties; over a list of dims or all dims it is split evenly among them.
+ *
+ * @example
+ * const x = tensor([[1, 3, 3]], { requiresGrad: true });
+ * max(x, 1).sum().backward();
+ * x.grad.toArray(); // => [[0, 1, 0]]
+ */
 export const max = (x: TensorLike, dim?: Dims, keepDim = false): Tensor => extreme('max', x, dim, keepDim);
+/**
+ * Minimum over `dim`, values only; NaN wins.
+ * @param x a Tensor, a number, nested number arrays or a Float64Array; any shape, no reduced dim empty
+ * @param dim the dims to reduce: a number, an array of numbers (negative counts from the end)
+ *   or null/omitted for all dims; an empty array also reduces over all dims, as PyTorch
+ * @param keepDim keep each reduced dim with size 1 (default false)
+ * @returns the input's shape without the reduced dims (size 1 with `keepDim`); 0-d over all dims
+ *
+ * PyTorch: `torch.min(input, dim, keepdim).values` for one dim, `torch.amin(input, dim, keepdim)`
+ * for a list, `torch.min(input)` for all dims.
+ * Subgradient at ties, as each of those: over one dim the gradient goes to the lowest index among
+ * the ties; over a list of dims or all dims it is split evenly among them.
+ *
+ * @example
+ * const x = tensor([2, 1, 1], { requiresGrad: true });
+ * min(x).backward();
+ * x.grad.toArray(); // => [0, 0.5, 0.5]
+ */
 export const min = (x: TensorLike, dim?: Dims, keepDim = false): Tensor => extreme('min', x, dim, keepDim);
 
-// log Σ exp(x) = m + log Σ exp(x - m) with m the max; an infinite m is replaced by 0 (as PyTorch)
-// so that a row of -Infinity gives -Infinity rather than NaN.
+// log Σ exp(x) = m + log Σ exp(x - m) with m the max (numerics.logSumExpRange).
 const LSE = primitive<Layout, void>({
   name: 'logSumExp',
   forward([a], lay) {
@@ -191,18 +267,7 @@ const LSE = primitive<Layout, void>({
     const x = a.data;
     const y = new Float64Array(outer * inner);
     for (let o = 0; o < outer; o++) {
-      for (let j = 0; j < inner; j++) {
-        const base = o * r * inner + j;
-        let m = -Infinity;
-        for (let k = 0; k < r; k++) {
-          const v = x[base + k * inner];
-          if (v > m || v !== v) m = v;
-        }
-        if (m === Infinity || m === -Infinity) m = 0;
-        let s = 0;
-        for (let k = 0; k < r; k++) s += Math.exp(x[base + k * inner] - m);
-        y[o * inner + j] = m + Math.log(s);
-      }
+      for (let j = 0; j < inner; j++) y[o * inner + j] = logSumExpRange(x, o * r * inner + j, r, inner);
     }
     return { data: y, shape: lay.shape, saved: undefined };
   },
@@ -221,6 +286,22 @@ const LSE = primitive<Layout, void>({
   },
 });
 
+/**
+ * `log Σ_i exp(x_i)` over `dim`, computed as `m + log Σ_i exp(x_i - m)` with `m` the max.
+ * @param x a Tensor, a number, nested number arrays or a Float64Array; any shape
+ * @param dim the dims to reduce: a number, an array of numbers (negative counts from the end)
+ *   or null/omitted for all dims; an empty array also reduces over all dims, as PyTorch
+ * @param keepDim keep each reduced dim with size 1 (default false)
+ * @returns the input's shape without the reduced dims (size 1 with `keepDim`); 0-d over all dims
+ *
+ * PyTorch: `torch.logsumexp(input, dim, keepdim)`.
+ * The shift keeps it finite for large inputs; an infinite max is replaced by 0, as PyTorch, so a
+ * slice of -Infinity gives -Infinity, not NaN. The gradient is the softmax, `g · exp(x - result)`.
+ *
+ * @example
+ * logSumExp([1000, 1000]).item(); // => 1000.6931471806
+ * logSumExp([[0, -Infinity], [-Infinity, -Infinity]], 1).toArray(); // => [0, -Infinity]
+ */
 export function logSumExp(x: TensorLike, dim?: Dims, keepDim = false): Tensor {
   const p = reductionPlan('logSumExp', x, dim, keepDim);
   return apply(LSE, [p.x], p.lay);
@@ -240,7 +321,35 @@ function argExtreme(fn: 'argMax' | 'argMin', input: TensorLike, dim: number | nu
   return new Tensor(out, p.lay.shape, false);
 }
 
+/**
+ * Index of the maximum along `dim`: the lowest index among ties; NaN wins.
+ * @param x a Tensor, a number, nested number arrays or a Float64Array; not empty along `dim`
+ * @param dim the dim (a number; negative counts from the end), or null/omitted for the flat
+ *   index over all entries
+ * @param keepDim keep the reduced dim with size 1 (default false)
+ * @returns the input's shape without `dim` (0-d for null), as a tensor of integer-valued numbers
+ *   outside the graph (no gradient)
+ *
+ * PyTorch: `torch.argmax(input, dim, keepdim)` (an int64 tensor there).
+ *
+ * @example
+ * argMax([[1, 5, 5], [7, 0, NaN]], 1).toArray(); // => [1, 2]
+ */
 export const argMax = (x: TensorLike, dim?: number | null, keepDim = false): Tensor => argExtreme('argMax', x, dim, keepDim);
+/**
+ * Index of the minimum along `dim`: the lowest index among ties; NaN wins.
+ * @param x a Tensor, a number, nested number arrays or a Float64Array; not empty along `dim`
+ * @param dim the dim (a number; negative counts from the end), or null/omitted for the flat
+ *   index over all entries
+ * @param keepDim keep the reduced dim with size 1 (default false)
+ * @returns the input's shape without `dim` (0-d for null), as a tensor of integer-valued numbers
+ *   outside the graph (no gradient)
+ *
+ * PyTorch: `torch.argmin(input, dim, keepdim)` (an int64 tensor there).
+ *
+ * @example
+ * argMin([[3, 1, 1], [2, 4, 1]]).item(); // => 1
+ */
 export const argMin = (x: TensorLike, dim?: number | null, keepDim = false): Tensor => argExtreme('argMin', x, dim, keepDim);
 
 /** This module's primitives, for the engine's registry (engine/registry.ts). */

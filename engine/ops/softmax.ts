@@ -3,6 +3,7 @@
  * for large logits, and the fused backward needs one pass instead of four.
  */
 import { applyPrimitive as apply, primitive, takeBuffer } from '../autograd.js';
+import { rangeMax, sumExpShifted } from '../numerics.js';
 import { normDim, sizeOf } from '../shape.js';
 import type { TensorLike } from '../convert.js';
 import { toTensor } from '../convert.js';
@@ -24,15 +25,9 @@ function logSoftmaxInto(x: Float64Array, y: Float64Array, { outer, r, inner }: L
   for (let o = 0; o < outer; o++) {
     for (let j = 0; j < inner; j++) {
       const base = o * r * inner + j;
-      let m = -Infinity;
-      for (let k = 0; k < r; k++) {
-        const v = x[base + k * inner];
-        if (v > m || v !== v) m = v;
-      }
-      let s = 0;
-      for (let k = 0; k < r; k++) s += Math.exp(x[base + k * inner] - m);
+      const m = rangeMax(x, base, r, inner);
       // (x - m) - log s, in PyTorch's order: x - (m + log s) loses digits when |m| is large.
-      const logS = Math.log(s);
+      const logS = Math.log(sumExpShifted(x, base, r, inner, m));
       for (let k = 0; k < r; k++) y[base + k * inner] = x[base + k * inner] - m - logS;
     }
   }
