@@ -1,5 +1,4 @@
-import { Tensor, arange, full, gradCheck, ones, rand, randn, tensor, zeros } from '../../engine/index.js';
-import { apply, primitive } from '../../engine/autograd.js';
+import { Tensor, apply, arange, full, gradCheck, ones, primitive, rand, randn, tensor, zeros } from '../../engine/index.js';
 import { expectErrorStartingWith } from './expect-error.js';
 
 const x23 = (): Tensor => tensor([[1, 2, 3], [4, 5, 6]], { requiresGrad: true });

@@ -5,9 +5,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
-import type { GradCheckOptions } from '../../engine/grad-check.js';
-import { gradCheck } from '../../engine/grad-check.js';
-import { Tensor } from '../../engine/tensor.js';
+import type { GradCheckOptions } from '../../engine/index.js';
+import { Tensor, gradCheck } from '../../engine/index.js';
 
 /** Every property test runs with this seed (fast-check prints it, with the path, on failure). */
 export const FC_SEED = 20261129;
