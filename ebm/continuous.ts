@@ -56,23 +56,29 @@ function project(y: Float64Array, y0: Float64Array, eps: number, fallback: Float
 }
 
 /**
- * The most offending incorrect answer over a continuous space:
- * `Ȳ^i = argmin_{‖Y - Y^i‖ >= ε} E(W, Y, X^i)`, by projected gradient descent on Y.
+ * The most offending incorrect answer over a continuous space, by projected gradient descent.
  *
- * Parameters: `energyFn(y)` returns the energy of answer `y` (a one-element Tensor; it may
- * depend on parameters that require grad); `yTrue` the correct answer (a Tensor or number array
- * of any shape); options `epsilon` (required, > 0), `starts = 8`, `steps = 300`, `lr = 0.1`,
- * `seed = 0`. Returns a detached Tensor of `yTrue`'s shape with `‖Ȳ - yTrue‖ >= ε`.
+ * `Ȳ^i = argmin_{‖Y - Y^i‖ >= ε} E(W, Y, X^i)`
+ *
+ * @param energyFn `(y) => Tensor`: the energy of answer `y` (a one-element Tensor; it may depend
+ *   on parameters that require grad).
+ * @param yTrue the correct answer `Y^i`, any shape `[*]` (a Tensor or nested number arrays).
+ * @param opts `epsilon` (required, > 0), `starts = 8`, `steps = 300`, `lr = 0.1`, `seed = 0`.
+ * @returns a detached Tensor of `yTrue`'s shape `[*]` with `‖Ȳ - yTrue‖ >= ε`.
+ *
+ * PyTorch: none.
  *
  * Each start is a seeded random point on the sphere of radius ε around `yTrue`. A step moves
- * against ∇_Y E (from the engine's autograd) and projects back radially onto ‖Y - Y^i‖ >= ε;
+ * against ∇_Y E (the engine's `valueAndGrad`) and projects back radially onto ‖Y - Y^i‖ >= ε;
  * a step that does not lower the energy is retried at half the size, an accepted one grows the
  * next by half. The lowest final energy over all starts wins (ties: the first start).
- * Numerical notes: a local method: it finds the constrained minimum of a convex energy (the
- * minimum then lies on the sphere when the unconstrained one is inside the ball); for others it
- * returns the best local minimum reached. The parameters' `.grad` are left as they were.
- * Margin class: not a loss; feed `E(Ȳ)` to the `ebm.pair` forms.
- * Reference: LeCun et al., "A Tutorial on Energy-Based Learning" (2006), Section 2.2.3.
+ *
+ * Numerics: a local method: it finds the constrained minimum of a convex energy (the minimum
+ * then lies on the sphere when the unconstrained one is inside the ball); for others it returns
+ * the best local minimum reached. No tensor's `.grad` is read or written, so the parameters'
+ * gradients stay as they were. Not a loss; feed `E(Ȳ)` to the `ebm.pair` forms.
+ *
+ * References: LeCun et al., "A Tutorial on Energy-Based Learning" (2006), Section 2.2.3.
  *
  * @example
  * const c = tensor([0.2, 0]);

@@ -39,11 +39,21 @@ export interface MarginReport {
  * How well `energies` separate the correct answers: accuracy, accuracy with a margin, the mean
  * gap `Ē - E` to the most offending incorrect answer, and whether the surface has collapsed.
  *
- * Parameters: `energies` `[P, K]` (`K >= 2`), `targets` `[P]`; options `margin = 1`,
- * `collapseTol = 0.1` (>= 0). Result: plain numbers (no graph). A sample with a NaN `E` or
- * `Ē` counts as incorrect; `meanGap` is then NaN. With `P = 0` the fractions are NaN.
- * A collapsed surface (every answer near one energy) is the failure the energy loss and the
- * perceptron loss allow (Section 2.2.1-2.2.2). Reference: LeCun et al. (2006), Sections 2.2 and 5.
+ * `accuracy = #{E < Ē} / P`, `marginAccuracy = #{Ē - E >= m} / P`, `meanGap = Σ (Ē - E) / P`,
+ * `meanSpread = Σ (max_y E(y) - min_y E(y)) / P`, `collapsed = meanSpread <= collapseTol · m`.
+ *
+ * @param energies `[P, K]` energies of `K >= 2` answers per sample.
+ * @param targets `[P]` the correct answers, integers in `[0, K)`.
+ * @param opts `margin = 1` (any finite number), `collapseTol = 0.1` (>= 0).
+ * @returns a `MarginReport` of plain numbers (no graph).
+ *
+ * PyTorch: none.
+ *
+ * Numerics: a sample with a NaN `E` or `Ē` counts as incorrect; `meanGap` is then NaN. With
+ * `P = 0` the fractions are NaN. A collapsed surface (every answer near one energy) is the
+ * failure the energy loss and the perceptron loss allow (Sections 2.2.1-2.2.2).
+ *
+ * References: LeCun et al., "A Tutorial on Energy-Based Learning" (2006), Sections 2.2 and 5.
  *
  * @example
  * const r = ebm.marginReport([[0.5, 2.0, 1.0], [3.0, 1.0, 1.5]], [0, 2], { margin: 0.5 });
@@ -105,6 +115,20 @@ export interface MarginClassResult {
   holdsUpTo: number | null;
 }
 
+const LOSS_OPTIONS = custom((fn, name, v): Record<string, unknown> => {
+  if (v === undefined) return {};
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) fail(fn, `${name} must be an object, got ${describe(v)}`);
+  return v as Record<string, unknown>;
+});
+
+const RANGE = custom((fn, name, v): readonly [number, number] => {
+  if (v === undefined) return [-8, 8];
+  if (!Array.isArray(v) || v.length !== 2 || !v.every(Number.isFinite) || !(v[0] < v[1])) {
+    fail(fn, `${name} must be [lo, hi] with finite lo < hi, got ${describe(v)}`);
+  }
+  return [v[0], v[1]];
+});
+
 /**
  * Which margin a pair loss guarantees, by checking on a grid the tutorial's sufficient
  * condition for a good loss (Section 5, Condition 3): for a margin `m`, some point of
@@ -121,12 +145,18 @@ export interface MarginClassResult {
  * held nowhere gives `'none'`; only at 0 gives `0`; up to some `m < maxMargin` gives `'m'`
  * (`holdsUpTo` is then the loss's margin, to the grid spacing); at every tested margin gives `'> 0'`.
  *
- * Parameters: `pairLoss` one of `ebm.pair.*` or any `(E, Ē, opts) => Tensor` that honours
- * `reduction: 'none'`; options `lossOptions`, `range = [-8, 8]`, `steps = 321`,
- * `maxMargin = (hi - lo) / 8`. Result: `{ margin, holdsUpTo }`.
- * Numerical notes: a grid check, not a proof: a margin larger than `maxMargin` reads as `'> 0'`,
- * and a loss meant for positive energies (LVQ2, whose `Ē` divides) needs `range: [0, R]`.
- * Reference: LeCun et al., "A Tutorial on Energy-Based Learning" (2006), Section 5 and Table 1.
+ * @param pairLoss one of `ebm.pair.*` or any `(E, Ē, opts) => Tensor` that honours
+ *   `reduction: 'none'` (`E`, `Ē` and the result are `[steps²]`).
+ * @param opts `lossOptions` (passed to `pairLoss`), `range = [-8, 8]`, `steps = 321` (>= 5),
+ *   `maxMargin = (hi - lo) / 8` (>= 0).
+ * @returns `{ margin, holdsUpTo }` (plain values, no graph).
+ *
+ * PyTorch: none.
+ *
+ * Numerics: a grid check, not a proof: a margin larger than `maxMargin` reads as `'> 0'`, and a
+ * loss meant for positive energies (LVQ2, whose `Ē` divides) needs `range: [0, R]`.
+ *
+ * References: LeCun et al., "A Tutorial on Energy-Based Learning" (2006), Section 5 and Table 1.
  *
  * @example
  * ebm.marginClass(ebm.pair.hinge, { lossOptions: { margin: 1 } }).margin; // => "m"
@@ -135,20 +165,6 @@ export interface MarginClassResult {
  * ebm.marginClass(ebm.pair.perceptron).margin; // => 0
  * ebm.marginClass(ebm.pair.energy).margin; // => "none"
  */
-const LOSS_OPTIONS = custom((fn, name, v): Record<string, unknown> => {
-  if (v === undefined) return {};
-  if (typeof v !== 'object' || v === null || Array.isArray(v)) fail(fn, `${name} must be an object, got ${describe(v)}`);
-  return v as Record<string, unknown>;
-});
-
-const RANGE = custom((fn, name, v): readonly [number, number] => {
-  if (v === undefined) return [-8, 8];
-  if (!Array.isArray(v) || v.length !== 2 || !v.every(Number.isFinite) || !(v[0] < v[1])) {
-    fail(fn, `${name} must be [lo, hi] with finite lo < hi, got ${describe(v)}`);
-  }
-  return [v[0], v[1]];
-});
-
 export function marginClass(pairLoss: PairLoss, opts?: MarginClassOptions): MarginClassResult {
   const fn = 'marginClass';
   if (typeof pairLoss !== 'function') fail(fn, `pairLoss must be a function (E, Ebar, opts) => Tensor, got ${describe(pairLoss)}`);

@@ -3,8 +3,9 @@
  * `E(W, y, X^i)` for each of `K` answers and `P` samples, `targets` `[P]` the correct answers.
  * The margin losses apply the pair rules of `pair.ts` to `E = E(Y^i)` and `Ē = E(Ȳ^i)`; the
  * losses that look at every answer (NLL, perceptron, MEE, pairwise hinge) are written out here.
- * All are compositions of engine ops. Reference: LeCun, Chopra, Hadsell, Ranzato, Huang,
- * "A Tutorial on Energy-Based Learning" (2006), Section 2.2 and Table 1.
+ * All are compositions of engine ops, except NLL, which runs on cross-entropy's fused kernel.
+ * Reference: LeCun, Chopra, Hadsell, Ranzato, Huang, "A Tutorial on Energy-Based Learning"
+ * (2006), Section 2.2 and Table 1.
  */
 import type { TensorLike } from '../engine/index.js';
 import { Tensor, logSigmoid, where } from '../engine/index.js';
@@ -34,13 +35,24 @@ function prepare<S extends Schema>(fn: string, energies: unknown, targets: unkno
 }
 
 /**
- * Energy loss: the energy of the correct answer, `L = E(W, Y^i, X^i)`.
+ * Energy loss: the energy of the correct answer.
  *
- * Parameters: `energies` `[P, K]` (`K >= 2`), `targets` `[P]`; options `reduction`.
- * Result: `[]` for `'mean'` (default) and `'sum'`, `[P]` for `'none'`.
- * Margin (Table 1): none. It only pushes down; it works when the architecture pulls other
- * energies up by itself, and otherwise collapses the energy surface.
- * Reference: LeCun et al. (2006), Section 2.2.1.
+ * `L_i = E(W, Y^i, X^i)`
+ *
+ * @param energies `[P, K]` the energy `E(W, y, X^i)` of each of `K >= 2` answers (lower is better) for each of
+ *   `P` samples: a Tensor (differentiable) or nested number arrays.
+ * @param targets `[P]` the correct answers `Y^i`, integers in `[0, K)`.
+ * @param opts `reduction`.
+ * @returns `[P]` for `'none'`; a 0-d Tensor for `'mean'` (default: `1/P Σ`, the loss functional's
+ *   average) and `'sum'`.
+ *
+ * PyTorch: none (it is `energies.gather(1, targets[:, None])`).
+ *
+ * Numerics: a gather; the gradient is 1 at each correct answer. Margin (Table 1): none. It only
+ * pushes down; it works when the architecture pulls other energies up by itself, and otherwise
+ * collapses the energy surface.
+ *
+ * References: LeCun et al., "A Tutorial on Energy-Based Learning" (2006), Section 2.2.1.
  *
  * @example
  * ebm.energyLoss([[0.5, 2.0, 1.0], [3.0, 1.0, 1.5]], [0, 2]).item(); // => 1.0
@@ -51,13 +63,24 @@ export function energyLoss(energies: TensorLike, targets: TensorLike, opts?: Pai
 }
 
 /**
- * Negative log-likelihood loss: `L = E(Y^i) + (1/β) log Σ_y exp(-β E(y))`.
+ * Negative log-likelihood loss: the Gibbs free energy of all answers against the correct one.
  *
- * Parameters: `energies` `[P, K]`, `targets` `[P]`; options `beta = 1` (> 0), `reduction`.
- * Result: `[]` for `'mean'`/`'sum'`, `[P]` for `'none'`.
- * Equals `crossEntropyLoss(-β E, y) / β`; it tends to the perceptron loss as β grows.
- * Margin (Table 1): > 0. Numerical notes: a max-shifted log-sum-exp, so large energies do
- * not overflow. Reference: LeCun et al. (2006), Section 2.2.4.
+ * `L_i = E(Y^i) + (1/β) log Σ_y exp(-β E(y))`
+ *
+ * @param energies `[P, K]` the energy `E(W, y, X^i)` of each of `K >= 2` answers (lower is better) for each of
+ *   `P` samples: a Tensor (differentiable) or nested number arrays.
+ * @param targets `[P]` the correct answers `Y^i`, integers in `[0, K)`.
+ * @param opts `beta = 1` (the inverse temperature, > 0), `reduction`.
+ * @returns `[P]` for `'none'`; a 0-d Tensor for `'mean'` (default: `1/P Σ`, the loss functional's
+ *   average) and `'sum'`.
+ *
+ * PyTorch: `torch.nn.functional.cross_entropy(-beta * energies, targets) / beta`, which this
+ * equals to the last bit, values and gradients.
+ *
+ * Numerics: it runs on cross-entropy's own fused kernel (a max-shifted log-sum-exp), so large
+ * energies do not overflow. It tends to the perceptron loss as β grows. Margin (Table 1): > 0.
+ *
+ * References: LeCun et al., "A Tutorial on Energy-Based Learning" (2006), Section 2.2.4.
  *
  * @example
  * ebm.nllLoss([[0.5, 2.0, 1.0], [3.0, 1.0, 1.5]], [0, 2]).item(); // => 0.829544
@@ -72,14 +95,25 @@ export function nllLoss(energies: TensorLike, targets: TensorLike, opts?: BetaOp
 }
 
 /**
- * Generalized perceptron loss: `L = E(Y^i) - min_y E(y)`, over all answers, the correct one
- * included, so it is >= 0 and 0 exactly when the correct answer has the lowest energy.
+ * Generalized perceptron loss: the correct answer's energy above the lowest energy.
  *
- * Parameters: `energies` `[P, K]`, `targets` `[P]`; options `reduction`.
- * Result: `[]` for `'mean'`/`'sum'`, `[P]` for `'none'`.
- * Margin (Table 1): 0. NOTE: when the correct answer ties for the lowest energy but is not the
- * lowest index, the min's gradient goes to the lowest index, as torch.min(x, dim) does: the
- * loss is 0 but its gradient is not. Reference: LeCun et al. (2006), Section 2.2.2.
+ * `L_i = E(Y^i) - min_y E(y)`, over all answers, the correct one included, so it is >= 0 and 0
+ * exactly when the correct answer has the lowest energy.
+ *
+ * @param energies `[P, K]` the energy `E(W, y, X^i)` of each of `K >= 2` answers (lower is better) for each of
+ *   `P` samples: a Tensor (differentiable) or nested number arrays.
+ * @param targets `[P]` the correct answers `Y^i`, integers in `[0, K)`.
+ * @param opts `reduction`.
+ * @returns `[P]` for `'none'`; a 0-d Tensor for `'mean'` (default: `1/P Σ`, the loss functional's
+ *   average) and `'sum'`.
+ *
+ * PyTorch: none (`energies.gather(1, targets[:, None]) - energies.min(1).values`).
+ *
+ * Numerics: Margin (Table 1): 0. NOTE: when the correct answer ties for the lowest energy but is
+ * not the lowest index, the min's gradient goes to the lowest index, as torch.min(x, dim) does:
+ * the loss is 0 but its gradient is not.
+ *
+ * References: LeCun et al., "A Tutorial on Energy-Based Learning" (2006), Section 2.2.2.
  *
  * @example
  * ebm.perceptronLoss([[0.5, 2.0, 1.0], [3.0, 1.0, 1.5]], [0, 2], { reduction: 'none' }).toArray(); // => [0, 0.5]
@@ -90,14 +124,25 @@ export function perceptronLoss(energies: TensorLike, targets: TensorLike, opts?:
 }
 
 /**
- * Hinge loss: `L = max(0, m + E(Y^i) - E(Ȳ^i))`, `Ȳ^i` the most offending incorrect answer.
+ * Hinge loss: the correct answer must beat the most offending incorrect answer `Ȳ^i` by `m`.
  *
- * Parameters: `energies` `[P, K]`, `targets` `[P]`; options `margin = 1` (>= 0), `reduction`.
- * Result: `[]` for `'mean'`/`'sum'`, `[P]` for `'none'`.
- * Equals `marginRankingLoss(Ē, E, 1, { margin })`. Margin (Table 1): m.
- * Numerical notes: `Ē` is one `minExcluding` over dim 1 (ties to the lowest index, and so is its
- * gradient) and `E` one gather; max(0, ·) has gradient 0 at the kink.
- * Reference: LeCun et al. (2006), Section 2.2.3.
+ * `L_i = max(0, m + E(Y^i) - E(Ȳ^i))`
+ *
+ * @param energies `[P, K]` the energy `E(W, y, X^i)` of each of `K >= 2` answers (lower is better) for each of
+ *   `P` samples: a Tensor (differentiable) or nested number arrays.
+ * @param targets `[P]` the correct answers `Y^i`, integers in `[0, K)`.
+ * @param opts `margin = 1` (any finite number), `reduction`.
+ * @returns `[P]` for `'none'`; a 0-d Tensor for `'mean'` (default: `1/P Σ`, the loss functional's
+ *   average) and `'sum'`.
+ *
+ * PyTorch: `torch.nn.functional.margin_ranking_loss(Ē, E, ones, margin)`, which this equals to
+ * the last bit, values and gradients, kinks included.
+ *
+ * Numerics: `Ē` is one `minExcluding` over dim 1 (ties to the lowest index, and so is its
+ * gradient) and `E` one gather; max(0, ·) is a clamp, which passes the gradient at the kink
+ * (PyTorch's `clamp_min` rule, as `marginRankingLoss`). Margin (Table 1): m.
+ *
+ * References: LeCun et al., "A Tutorial on Energy-Based Learning" (2006), Section 2.2.3.
  *
  * @example
  * const e = tensor([[0.5, 2.0, 1.0], [3.0, 1.0, 1.5]], { requiresGrad: true });
@@ -111,13 +156,24 @@ export function hingeLoss(energies: TensorLike, targets: TensorLike, opts?: Marg
 }
 
 /**
- * Log loss, the soft hinge: `L = log(1 + exp(E(Y^i) - E(Ȳ^i)))`.
+ * Log loss, the soft hinge: a smooth penalty on the gap to the most offending incorrect answer.
  *
- * Parameters: `energies` `[P, K]`, `targets` `[P]`; options `reduction`.
- * Result: `[]` for `'mean'`/`'sum'`, `[P]` for `'none'`.
- * Equals `softMarginLoss(Ē - E, 1)`. Margin (Table 1): > 0.
- * Numerical notes: the engine's softplus, which returns its argument above 20 (as
- * torch.nn.functional.softplus; off by < 2.1e-9 there). Reference: LeCun et al. (2006), Section 2.2.3.
+ * `L_i = log(1 + exp(E(Y^i) - E(Ȳ^i)))`
+ *
+ * @param energies `[P, K]` the energy `E(W, y, X^i)` of each of `K >= 2` answers (lower is better) for each of
+ *   `P` samples: a Tensor (differentiable) or nested number arrays.
+ * @param targets `[P]` the correct answers `Y^i`, integers in `[0, K)`.
+ * @param opts `reduction`.
+ * @returns `[P]` for `'none'`; a 0-d Tensor for `'mean'` (default: `1/P Σ`, the loss functional's
+ *   average) and `'sum'`.
+ *
+ * PyTorch: `torch.nn.functional.soft_margin_loss(Ē - E, ones)`, which this equals to the last
+ * bit (`softMarginLoss(Ē - E, 1)`), values and gradients.
+ *
+ * Numerics: `-logSigmoid(Ē - E)`, the engine's exact log-sigmoid: finite and accurate for any
+ * gap (PyTorch's soft margin loss overflows above 709). Margin (Table 1): > 0.
+ *
+ * References: LeCun et al., "A Tutorial on Energy-Based Learning" (2006), Section 2.2.3.
  *
  * @example
  * ebm.logLoss([[0.5, 2.0, 1.0], [3.0, 1.0, 1.5]], [0, 2], { reduction: 'none' }).toArray(); // => [0.474077, 0.974077]
@@ -127,11 +183,23 @@ export function logLoss(energies: TensorLike, targets: TensorLike, opts?: PairOp
 }
 
 /**
- * Square-square loss: `L = E(Y^i)² + max(0, m - E(Ȳ^i))²`, for non-negative energies.
+ * Square-square loss: pushes the correct energy to 0 and the most offending one above `m`.
  *
- * Parameters: `energies` `[P, K]`, `targets` `[P]`; options `margin = 1` (>= 0), `reduction`.
- * Result: `[]` for `'mean'`/`'sum'`, `[P]` for `'none'`.
- * Margin (Table 1): m. Reference: LeCun et al. (2006), Section 2.2.3.
+ * `L_i = E(Y^i)² + max(0, m - E(Ȳ^i))²`, for non-negative energies.
+ *
+ * @param energies `[P, K]` the energy `E(W, y, X^i)` of each of `K >= 2` answers (lower is better) for each of
+ *   `P` samples: a Tensor (differentiable) or nested number arrays.
+ * @param targets `[P]` the correct answers `Y^i`, integers in `[0, K)`.
+ * @param opts `margin = 1` (any finite number), `reduction`.
+ * @returns `[P]` for `'none'`; a 0-d Tensor for `'mean'` (default: `1/P Σ`, the loss functional's
+ *   average) and `'sum'`.
+ *
+ * PyTorch: none.
+ *
+ * Numerics: max(0, ·) is `relu`; the square makes the gradient vanish at the kink anyway.
+ * Margin (Table 1): m.
+ *
+ * References: LeCun et al., "A Tutorial on Energy-Based Learning" (2006), Section 2.2.3.
  *
  * @example
  * ebm.squareSquareLoss([[0.5, 2.0, 1.0], [3.0, 1.0, 1.5]], [0, 2], { margin: 2, reduction: 'none' }).toArray(); // => [1.25, 3.25]
@@ -141,12 +209,22 @@ export function squareSquareLoss(energies: TensorLike, targets: TensorLike, opts
 }
 
 /**
- * Square-exponential loss: `L = E(Y^i)² + γ exp(-E(Ȳ^i))`.
+ * Square-exponential loss: pushes the correct energy to 0 and the most offending one up.
  *
- * Parameters: `energies` `[P, K]`, `targets` `[P]`; options `gamma = 1` (> 0), `reduction`.
- * Result: `[]` for `'mean'`/`'sum'`, `[P]` for `'none'`.
- * Margin (Table 1): > 0. Numerical notes: `exp(-Ē)` overflows to +Infinity for `Ē` below about
- * -709. Reference: LeCun et al. (2006), Section 2.2.3.
+ * `L_i = E(Y^i)² + γ exp(-E(Ȳ^i))`
+ *
+ * @param energies `[P, K]` the energy `E(W, y, X^i)` of each of `K >= 2` answers (lower is better) for each of
+ *   `P` samples: a Tensor (differentiable) or nested number arrays.
+ * @param targets `[P]` the correct answers `Y^i`, integers in `[0, K)`.
+ * @param opts `gamma = 1` (> 0), `reduction`.
+ * @returns `[P]` for `'none'`; a 0-d Tensor for `'mean'` (default: `1/P Σ`, the loss functional's
+ *   average) and `'sum'`.
+ *
+ * PyTorch: none.
+ *
+ * Numerics: `exp(-Ē)` overflows to +Infinity for `Ē` below about -709. Margin (Table 1): > 0.
+ *
+ * References: LeCun et al., "A Tutorial on Energy-Based Learning" (2006), Section 2.2.3.
  *
  * @example
  * ebm.squareExpLoss([[0.5, 2.0, 1.0], [3.0, 1.0, 1.5]], [0, 2], { reduction: 'none' }).toArray(); // => [0.617879, 2.617879]
@@ -156,14 +234,26 @@ export function squareExpLoss(energies: TensorLike, targets: TensorLike, opts?: 
 }
 
 /**
- * LVQ2 loss: `L = min(M, max(0, (E(Y^i) - E(Ȳ^i)) / (δ E(Ȳ^i))))`, for positive energies
- * (distances to prototypes), `M = margin`.
+ * LVQ2 loss: the relative gap to the most offending answer, capped, for positive energies
+ * (distances to prototypes).
  *
- * Parameters: `energies` `[P, K]`, `targets` `[P]`; options `margin = 1` (the cap M, > 0),
- * `delta = 1` (> 0), `reduction`. Result: `[]` for `'mean'`/`'sum'`, `[P]` for `'none'`.
- * Margin (Table 1): 0. Numerical notes: `Ē = 0` divides by zero (Infinity, or NaN when `E = 0`
- * too); the cap is a clamp, which passes the gradient at `M`.
- * Reference: LeCun et al. (2006), Section 2.2.3 and Section 6 (LVQ2).
+ * `L_i = min(M, max(0, (E(Y^i) - E(Ȳ^i)) / (δ E(Ȳ^i))))`, `M = margin`
+ *
+ * @param energies `[P, K]` the energy `E(W, y, X^i)` of each of `K >= 2` answers (lower is better) for each of
+ *   `P` samples: a Tensor (differentiable) or nested number arrays.
+ * @param targets `[P]` the correct answers `Y^i`, integers in `[0, K)`.
+ * @param opts `margin = 1` (the cap M; any finite number, as every margin), `delta = 1` (> 0),
+ *   `reduction`.
+ * @returns `[P]` for `'none'`; a 0-d Tensor for `'mean'` (default: `1/P Σ`, the loss functional's
+ *   average) and `'sum'`.
+ *
+ * PyTorch: none.
+ *
+ * Numerics: `Ē = 0` divides by zero (Infinity, or NaN when `E = 0` too); the cap is a clamp,
+ * which passes the gradient at `M`. Margin (Table 1): 0.
+ *
+ * References: LeCun et al., "A Tutorial on Energy-Based Learning" (2006), Section 2.2.3 and
+ * Section 6 (LVQ2).
  *
  * @example
  * ebm.lvq2Loss([[0.5, 2.0, 1.0], [3.0, 1.0, 1.5]], [1, 2], { delta: 0.5, reduction: 'none' }).toArray(); // => [1, 1]
@@ -174,12 +264,22 @@ export function lvq2Loss(energies: TensorLike, targets: TensorLike, opts?: Lvq2O
 }
 
 /**
- * Minimum classification error loss: `L = σ(E(Y^i) - E(Ȳ^i))`.
+ * Minimum classification error loss: a sigmoid of the gap to the most offending answer.
  *
- * Parameters: `energies` `[P, K]`, `targets` `[P]`; options `reduction`.
- * Result: `[]` for `'mean'`/`'sum'`, `[P]` for `'none'`.
- * Margin (Table 1): > 0. Numerical notes: non-convex, flat far from the decision boundary.
- * Reference: LeCun et al. (2006), Section 2.2.3.
+ * `L_i = σ(E(Y^i) - E(Ȳ^i))`
+ *
+ * @param energies `[P, K]` the energy `E(W, y, X^i)` of each of `K >= 2` answers (lower is better) for each of
+ *   `P` samples: a Tensor (differentiable) or nested number arrays.
+ * @param targets `[P]` the correct answers `Y^i`, integers in `[0, K)`.
+ * @param opts `reduction`.
+ * @returns `[P]` for `'none'`; a 0-d Tensor for `'mean'` (default: `1/P Σ`, the loss functional's
+ *   average) and `'sum'`.
+ *
+ * PyTorch: none (`torch.sigmoid(E - Ē)`).
+ *
+ * Numerics: non-convex, flat far from the decision boundary. Margin (Table 1): > 0.
+ *
+ * References: LeCun et al., "A Tutorial on Energy-Based Learning" (2006), Section 2.2.3.
  *
  * @example
  * ebm.mceLoss([[0.5, 2.0, 1.0], [3.0, 1.0, 1.5]], [0, 2], { reduction: 'none' }).toArray(); // => [0.377541, 0.622459]
@@ -189,13 +289,23 @@ export function mceLoss(energies: TensorLike, targets: TensorLike, opts?: PairOp
 }
 
 /**
- * Minimum empirical error loss: `L = 1 - exp(-β E(Y^i)) / Σ_y exp(-β E(y))`, one minus the
- * Gibbs probability of the correct answer.
+ * Minimum empirical error loss: one minus the Gibbs probability of the correct answer.
  *
- * Parameters: `energies` `[P, K]`, `targets` `[P]`; options `beta = 1` (> 0), `reduction`.
- * Result: `[]` for `'mean'`/`'sum'`, `[P]` for `'none'`.
- * Margin (Table 1): > 0. Numerical notes: computed as `1 - exp(logSoftmax(-βE)[Y^i])`, so
- * large energies do not overflow. Reference: LeCun et al. (2006), Section 2.2.4.
+ * `L_i = 1 - exp(-β E(Y^i)) / Σ_y exp(-β E(y))`
+ *
+ * @param energies `[P, K]` the energy `E(W, y, X^i)` of each of `K >= 2` answers (lower is better) for each of
+ *   `P` samples: a Tensor (differentiable) or nested number arrays.
+ * @param targets `[P]` the correct answers `Y^i`, integers in `[0, K)`.
+ * @param opts `beta = 1` (> 0), `reduction`.
+ * @returns `[P]` for `'none'`; a 0-d Tensor for `'mean'` (default: `1/P Σ`, the loss functional's
+ *   average) and `'sum'`.
+ *
+ * PyTorch: none (`1 - torch.softmax(-beta * energies, 1).gather(1, targets[:, None])`).
+ *
+ * Numerics: computed as `1 - exp(logSoftmax(-βE)[Y^i])`, so large energies do not overflow.
+ * Margin (Table 1): > 0.
+ *
+ * References: LeCun et al., "A Tutorial on Energy-Based Learning" (2006), Section 2.2.4.
  *
  * @example
  * ebm.meeLoss([[0.5, 2.0, 1.0], [3.0, 1.0, 1.5]], [0, 2], { reduction: 'none' }).toArray(); // => [0.453451, 0.651793]
@@ -255,17 +365,28 @@ function marginRows(fn: string, margin: MarginSpec, t: readonly number[], k: num
 }
 
 /**
- * Pairwise hinge loss: `L = Σ_{y ≠ Y^i} H(E(Y^i) - E(y) + C(Y^i, y))`, a margin against every
- * incorrect answer rather than only the most offending one.
+ * Pairwise hinge loss: a margin against every incorrect answer rather than only the most
+ * offending one.
  *
- * Parameters: `energies` `[P, K]`, `targets` `[P]`; options `margin = 1` (a number, a `[K, K]`
- * Tensor `C[Y^i][y]`, which may require grad, or `(yi, y) => number`, called once per distinct
- * target and answer), `h = 'hinge'` (`max(0, x)`) or `'softplus'` (`log(1 + exp(x))`),
- * `reduction`. Result: `[]` for `'mean'`/`'sum'`, `[P]` for `'none'`.
- * Margin: that of its `H` against each answer: `C(Y^i, y)` for `'hinge'`, > 0 for `'softplus'`.
- * Numerical notes: the correct answer's own term is removed with `where`, so it contributes
- * neither value nor gradient. Reference: LeCun et al. (2006), Section 2.2.3 (the loss of
- * Taskar et al.'s max-margin Markov networks and of Altun et al., without the max).
+ * `L_i = Σ_{y ≠ Y^i} H(E(Y^i) - E(y) + C(Y^i, y))`
+ *
+ * @param energies `[P, K]` the energy `E(W, y, X^i)` of each of `K >= 2` answers (lower is better) for each of
+ *   `P` samples: a Tensor (differentiable) or nested number arrays.
+ * @param targets `[P]` the correct answers `Y^i`, integers in `[0, K)`.
+ * @param opts `margin = 1`: a finite number, a `[K, K]` Tensor `C[Y^i][y]` (which may require
+ *   grad), or `(yi, y) => number` (called once per distinct target and answer); `h = 'hinge'`
+ *   (`max(0, x)`) or `'softplus'` (`log(1 + exp(x))`); `reduction`.
+ * @returns `[P]` for `'none'`; a 0-d Tensor for `'mean'` (default: `1/P Σ`, the loss functional's
+ *   average) and `'sum'`.
+ *
+ * PyTorch: none.
+ *
+ * Numerics: the correct answer's own term is removed with `where`, so it contributes neither
+ * value nor gradient; `'softplus'` is `-logSigmoid(-x)`, exact for every x. Margin: that of its
+ * `H` against each answer: `C(Y^i, y)` for `'hinge'`, > 0 for `'softplus'`.
+ *
+ * References: LeCun et al., "A Tutorial on Energy-Based Learning" (2006), Section 2.2.3 (the loss
+ * of Taskar et al.'s max-margin Markov networks and of Altun et al., without the max).
  *
  * @example
  * ebm.pairwiseHingeLoss([[0.5, 2.0, 1.0], [3.0, 1.0, 1.5]], [0, 2], { reduction: 'none' }).toArray(); // => [0.5, 1.5]

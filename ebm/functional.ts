@@ -8,15 +8,21 @@ import { describe, fail, fmtShape, number } from '../engine/internal.js';
 const LAMBDA = number({ min: 0 });
 
 /**
- * The loss functional: the average per-sample loss plus a regulariser,
- * `L(W, S) = (1/P) Σ_i L_i + R(W)`.
+ * The loss functional: the average per-sample loss plus a regulariser.
  *
- * Parameters: `perSample` `[P]`, the per-sample losses (any loss here with
- * `reduction: 'none'`); `regularizer` (optional) `R(W)`, a one-element Tensor (for example
- * `l2Regularizer(params, lambda)`) or a number. Result: a scalar Tensor `[]`.
- * Numerical notes: `P = 0` gives NaN, as a mean over no samples. Margin class: that of the
- * per-sample loss. Reference: LeCun et al., "A Tutorial on Energy-Based Learning" (2006),
- * Section 2.2, equation 4.
+ * `L(W, S) = (1/P) Σ_i L_i + R(W)`
+ *
+ * @param perSample `[P]` the per-sample losses (any loss here with `reduction: 'none'`).
+ * @param regularizer `R(W)` (optional): a one-element Tensor (for example
+ *   `l2Regularizer(params, lambda)`) or a number.
+ * @returns a 0-d Tensor.
+ *
+ * PyTorch: none (`per_sample.mean() + regularizer`).
+ *
+ * Numerics: `P = 0` gives NaN, as a mean over no samples. Margin class: that of the per-sample
+ * loss.
+ *
+ * References: LeCun et al., "A Tutorial on Energy-Based Learning" (2006), Section 2.2, equation 4.
  *
  * @example
  * const w = tensor([1, -2], { requiresGrad: true });
@@ -37,12 +43,19 @@ export function lossFunctional(perSample: Tensor, regularizer?: Tensor | number)
 }
 
 /**
- * L2 regulariser: `R(W) = λ Σ_k Σ_j W_kj²` over every parameter tensor (no factor 1/2: its
- * gradient is `2λW`, which is SGD's `weightDecay = 2λ`).
+ * L2 regulariser: λ times the sum of squares of every parameter.
  *
- * Parameters: `params` a Tensor or an array of Tensors of any shapes; `lambda` (>= 0).
- * Result: a scalar Tensor `[]` that carries gradients to the parameters.
- * Reference: LeCun et al., "A Tutorial on Energy-Based Learning" (2006), Section 2.2 (R(W)).
+ * `R(W) = λ Σ_k Σ_j W_kj²` (no factor 1/2: its gradient is `2λW`, which is SGD's `weightDecay = 2λ`)
+ *
+ * @param params a Tensor or an array of Tensors, any shapes.
+ * @param lambda the weight λ (required, a finite number >= 0).
+ * @returns a 0-d Tensor that carries gradients to the parameters.
+ *
+ * PyTorch: none (`lambda * sum(p.pow(2).sum() for p in params)`).
+ *
+ * Numerics: a sum of per-tensor sums, each pairwise.
+ *
+ * References: LeCun et al., "A Tutorial on Energy-Based Learning" (2006), Section 2.2 (R(W)).
  *
  * @example
  * const w = tensor([[1, -2], [0.5, 0]], { requiresGrad: true });

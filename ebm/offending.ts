@@ -20,15 +20,21 @@ export function correctAndOffending(energies: Tensor, targets: readonly number[]
 }
 
 /**
- * The most offending incorrect answer `Ȳ^i = argmin_{y ≠ Y^i} E(W, y, X^i)` of each sample.
+ * The most offending incorrect answer of each sample: its lowest-energy wrong answer.
  *
- * Parameters: `energies` `[P, K]` (Tensor or nested arrays, `K >= 2`), `targets` `[P]` (the
- * correct answers, integers in [0, K)). Returns `number[]` of length `P`.
+ * `Ȳ^i = argmin_{y ≠ Y^i} E(W, y, X^i)`
  *
- * Ties go to the lowest index; a NaN energy among the incorrect answers is chosen first (NaN
- * propagates, as in the engine's min); when every incorrect answer is +Infinity the lowest
- * incorrect index is returned. Margin class: not a loss. Reference: LeCun et al., "A Tutorial on
- * Energy-Based Learning" (2006), Section 2.2.3.
+ * @param energies `[P, K]` energies of `K >= 2` answers per sample (a Tensor or nested arrays).
+ * @param targets `[P]` the correct answers, integers in `[0, K)`.
+ * @returns `number[]` of length `P`: the index of `Ȳ^i` for each sample (no graph).
+ *
+ * PyTorch: none (`energies.scatter(1, targets[:, None], inf).argmin(1)`, up to ties).
+ *
+ * Numerics: ties go to the lowest index; a NaN energy among the incorrect answers is chosen
+ * first (NaN propagates, as in the engine's min); when every incorrect answer is +Infinity the
+ * lowest incorrect index is returned. Not a loss: the discrete losses find `Ȳ^i` the same way.
+ *
+ * References: LeCun et al., "A Tutorial on Energy-Based Learning" (2006), Section 2.2.3.
  *
  * @example
  * ebm.mostOffendingIncorrect([[0.5, 0.2, 0.2], [1, 3, 2]], [1, 0]); // => [2, 2]

@@ -77,8 +77,15 @@ function pairForm<S extends Schema>(name: string, r: PairRule<S>, e: unknown, eB
 /**
  * The pair forms: every loss of the tutorial's Table 1 as a function of `E` (energy of the
  * correct answer) and `Ē` (energy of the most offending incorrect answer), tensors of one shape
- * (also nested number arrays). Each takes the discrete loss's options plus `reduction`
- * (`'mean'` default, `'sum'`, `'none'`: the shape of `E`).
+ * (also nested number arrays). Each takes the discrete loss's options plus `reduction`.
+ *
+ * @param E `[*]` the energies of the correct answers (a Tensor or nested number arrays).
+ * @param Ebar `[*]`, the shape of `E`: the energies of the most offending incorrect answers.
+ * @param opts the form's options listed below, and `reduction`.
+ * @returns `[*]` for `'none'`; a 0-d Tensor for `'mean'` (default: `1/P Σ`) and `'sum'`.
+ *
+ * PyTorch: none, except `hinge`, which is `margin_ranking_loss(Ē, E, ones, margin)`, and `log`,
+ * which is `soft_margin_loss(Ē - E, ones)`, each to the last bit, values and gradients.
  *
  * - `energy(E, Ē)`: `E`. Margin: none.
  * - `perceptron(E, Ē)`: `max(0, E - Ē)` (the perceptron loss `E - min(E, Ē)`). Margin: 0.
@@ -99,7 +106,7 @@ function pairForm<S extends Schema>(name: string, r: PairRule<S>, e: unknown, eB
  * gradient at `M`.
  * Errors name the form, e.g. `pair.hinge: Ebar shape [2] does not match E shape [3]`.
  *
- * Reference: LeCun et al., "A Tutorial on Energy-Based Learning" (2006), Section 2.2, Table 1.
+ * References: LeCun et al., "A Tutorial on Energy-Based Learning" (2006), Section 2.2, Table 1.
  *
  * @example
  * const e = tensor([0.5, 2.0], { requiresGrad: true });
