@@ -184,7 +184,7 @@ export function nllLoss(input: TensorLike, target: TensorLike, opts?: NllLossOpt
  *
  * Numerics: computed from `(x − max) − log Σ exp(x − max)`, so logits of ±1000 give finite
  * losses and gradients. Index targets without smoothing run as one fused kernel (see
- * `cross-entropy-fused.ts`). Weights get a gradient only with probability targets, as in PyTorch.
+ * engine/fused/cross-entropy.ts). Weights get a gradient only with probability targets, as in PyTorch.
  * NOTE: PyTorch silently ignores a negative `labelSmoothing`; here it throws.
  *
  * References: PyTorch `aten/src/ATen/native/LossNLL.cpp` (`cross_entropy_loss_label_smoothing`,

@@ -59,7 +59,7 @@ export interface TripletMarginLossOptions {
  *
  * PyTorch: `torch.nn.functional.triplet_margin_loss(anchor, positive, negative, margin, p, eps, swap, reduction=...)`.
  *
- * Numerics: one fused graph node (see triplet-fused.ts). The absolute value is taken before the
+ * Numerics: one fused graph node (see engine/fused/triplet-margin.ts). The absolute value is taken before the
  * power, so odd and fractional p are true norms. Subgradients are PyTorch's: the gradient passes
  * at the kink (loss exactly 0); a norm of 0 gets gradient 0; with `swap`, a tie
  * `d(a, n) = d(p, n)` splits the gradient evenly; for p = ∞ it is split among the largest
@@ -186,7 +186,7 @@ export interface CosineEmbeddingLossOptions {
  *
  * PyTorch: `torch.nn.functional.cosine_embedding_loss(x1, x2, y, margin, reduction=...)`.
  *
- * Numerics: one fused graph node (see cosine-fused.ts). ε keeps a zero vector finite (its
+ * Numerics: one fused graph node (see engine/fused/cosine-embedding.ts). ε keeps a zero vector finite (its
  * cosine is 0). The gradient passes at the kink `cos = margin`; y gets no gradient.
  *
  * References: the cosine similarity loss of Siamese networks; Bromley et al., "Signature

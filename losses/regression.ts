@@ -165,8 +165,9 @@ export function smoothL1Loss(input: TensorLike, target: TensorLike, opts?: Smoot
  *
  * PyTorch: `torch.nn.functional.huber_loss(input, target, reduction='mean', delta=1.0)`.
  *
- * Numerics: `huberLoss(x, y, { delta })` equals `delta * smoothL1Loss(x, y, { beta: delta })`;
- * the gradient `clamp(d, -δ, δ)` is 0 at d = 0.
+ * Numerics: in exact arithmetic `huberLoss(x, y, { delta })` is `delta * smoothL1Loss(x, y,
+ * { beta: delta })`; each is computed by its own PyTorch formula, so the two differ by rounding
+ * (a few ulps). The gradient `clamp(d, -δ, δ)` is 0 at d = 0.
  *
  * References: Huber, "Robust Estimation of a Location Parameter", Ann. Math. Statist. 1964.
  *

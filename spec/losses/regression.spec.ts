@@ -369,3 +369,17 @@ describe('regression losses: bad arguments', () => {
     expectClose(v, [1, -1]);
   });
 });
+
+describe('the equivalences the docs state', () => {
+  it('smoothL1Loss with beta = 0 has exactly l1Loss\'s value', () => {
+    fc.assert(fc.property(fc.integer({ min: 1, max: 8 }).chain((n) => fc.tuple(arbValues(n, -3, 3), arbValues(n, -3, 3))), arbRed, ([a, b], r) => {
+      expectClose(smoothL1Loss(tensor(a), tensor(b), { beta: 0, reduction: r }), l1Loss(tensor(a), tensor(b), { reduction: r }), 0, 0);
+    }), fcParams(20));
+  });
+  it('huberLoss(delta) is delta * smoothL1Loss(beta = delta) up to rounding', () => {
+    fc.assert(fc.property(fc.integer({ min: 1, max: 8 }).chain((n) => fc.tuple(arbValues(n, -3, 3), arbValues(n, -3, 3))), fc.double({ min: 0.1, max: 3, noNaN: true }), ([a, b], delta) => {
+      const huber = huberLoss(tensor(a), tensor(b), { delta, reduction: 'none' });
+      expectClose(huber, smoothL1Loss(tensor(a), tensor(b), { beta: delta, reduction: 'none' }).mul(delta), 1e-15, 1e-300);
+    }), fcParams(20));
+  });
+});
