@@ -40,8 +40,19 @@ const MATMUL = primitive<MatmulAttrs, void>({
 });
 
 /**
- * Matrix product with PyTorch's rules: 1-D operands are promoted (and the added dim removed
- * from the result), and batch dims broadcast.
+ * Matrix product, `C[..., i, j] = Σ_k A[..., i, k] · B[..., k, j]`, with PyTorch's rules.
+ * @param input a Tensor, a number, nested number arrays or a Float64Array: `[..., M, K]`, or `[K]` (promoted to `[1, K]`)
+ * @param other the same forms: `[..., K, N]`, or `[K]` (promoted to `[K, 1]`)
+ * @returns `[...batch, M, N]`, the batch dims broadcast (NumPy rules) and the dims added for 1-D
+ *   operands removed: `[K]·[K]` is 0-d, `[M, K]·[K]` is `[M]`
+ *
+ * PyTorch: `torch.matmul(input, other)`.
+ * The gradients are `g · Bᵀ` and `Aᵀ · g`, summed back over broadcast batch dims. Register-blocked
+ * kernels split over threads: the sums' order differs from a naive loop's, so the last bits may too.
+ *
+ * @example
+ * matmul([[1, 2], [3, 4]], [5, 6]).toArray(); // => [17, 39]
+ * matmul(zeros([4, 1, 2, 3]), zeros([5, 3, 2])).shape; // => [4, 5, 2, 2]
  */
 export function matmul(input: TensorLike, other: TensorLike): Tensor {
   const a = toTensor('matmul', 'input', input);
@@ -92,7 +103,25 @@ const NORM = primitive<NormAttrs, void>({
   },
 });
 
-/** The vector p-norm over `dim` (all elements when omitted); `p` is 0, any positive number, or Infinity. */
+/**
+ * The vector p-norm over `dim`: `(Σ_i |x_i|^p)^(1/p)`; `max_i |x_i|` for p = Infinity, and the
+ * count of nonzero entries for p = 0.
+ * @param x a Tensor, a number, nested number arrays or a Float64Array; any shape
+ * @param p 0, any positive number, or Infinity (default 2)
+ * @param dim the dims to reduce: a number, an array of numbers or null/omitted for all dims
+ * @param keepDim keep each reduced dim with size 1 (default false)
+ * @returns the input's shape without the reduced dims (size 1 with `keepDim`); 0-d over all dims
+ *
+ * PyTorch: `torch.linalg.vector_norm(x, ord=p, dim, keepdim)`.
+ * Subgradients, as PyTorch masks them: 0 where the norm is 0 (not 0/0); for p < 1, 0 at a zero
+ * entry (not 0 · Infinity); `sgn(x)` for p = 1; for p = Infinity split evenly among the entries
+ * of largest magnitude; 0 for p = 0. No rescaling, as PyTorch: for p = 2 the squares overflow
+ * above about 1.3e154.
+ *
+ * @example
+ * norm([[3, 4], [0, 0]], 2, 1).toArray(); // => [5, 0]
+ * norm([3, -4], Infinity).item(); // => 4
+ */
 export function norm(x: TensorLike, p = 2, dim?: Dims, keepDim = false): Tensor {
   if (typeof p !== 'number' || !(p >= 0)) fail('norm', `p must be a number >= 0 or Infinity, got ${describe(p)}`);
   const plan = reductionPlan('norm', x, dim, keepDim);

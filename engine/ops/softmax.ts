@@ -80,11 +80,39 @@ const SOFTMAX = primitive<Lay, void>({
   },
 });
 
+/**
+ * Softmax along `dim`: `y_k = exp(x_k - m) / Σ_i exp(x_i - m)` with `m` the slice's max.
+ * @param input a Tensor, a number, nested number arrays or a Float64Array; any shape (0-d included)
+ * @param dim the dim to normalise over (a number; negative counts from the end)
+ * @returns a tensor of the input's shape, each slice along `dim` summing to 1
+ *
+ * PyTorch: `torch.softmax(input, dim)`.
+ * One fused node, the exponential of `logSoftmax`'s result: no overflow for large inputs, and the
+ * backward `y_k (g_k - Σ_i g_i y_i)` is one pass. A slice that is all -Infinity or holds +Infinity
+ * gives NaN, as PyTorch.
+ *
+ * @example
+ * softmax([1000, 1000 + Math.log(3)], 0).toArray(); // => [0.2500000000, 0.7500000000]
+ */
 export function softmax(input: TensorLike, dim: number): Tensor {
   const x = toTensor('softmax', 'input', input);
   return apply(SOFTMAX, [x], layout('softmax', x, dim));
 }
 
+/**
+ * Log-softmax along `dim`: `y_k = (x_k - m) - log Σ_i exp(x_i - m)` with `m` the slice's max.
+ * @param input a Tensor, a number, nested number arrays or a Float64Array; any shape (0-d included)
+ * @param dim the dim to normalise over (a number; negative counts from the end)
+ * @returns a tensor of the input's shape
+ *
+ * PyTorch: `torch.log_softmax(input, dim)`.
+ * One fused node: exact for large inputs where `log(softmax(x))` would give `log 0`, and computed
+ * in PyTorch's order (`x - (m + log s)` loses digits when `|m|` is large). The backward is
+ * `g_k - softmax_k Σ_i g_i`, one pass.
+ *
+ * @example
+ * logSoftmax([[1000, 0], [0, 0]], 1).toArray(); // => [[0, -1000], [-0.6931471806, -0.6931471806]]
+ */
 export function logSoftmax(input: TensorLike, dim: number): Tensor {
   const x = toTensor('logSoftmax', 'input', input);
   return apply(LOG_SOFTMAX, [x], layout('logSoftmax', x, dim));
