@@ -1,6 +1,6 @@
 import { cosineEmbeddingLoss, randn, tensor } from '../../index.js';
 import type { Tensor } from '../../index.js';
-import { chart, fmt, linspace, page, pageReady, readout, row, section, slider, update } from './ui.js';
+import { chart, linspace, page, pageReady, readout, row, section, setSlider, slider, update } from './ui.js';
 
 const main = page('Cosine embedding',
   'The cosine embedding loss compares two vectors by the cosine of the angle between them: 1 − cos for a '
@@ -97,9 +97,8 @@ svg.addEventListener('pointermove', (ev) => {
   if (active < 0) return;
   const [x, y] = svgPoint(ev);
   vecs[active] = { angle: Math.round((Math.atan2(y, x) * 180) / Math.PI), length: Math.min(2, Math.max(0.1, Math.hypot(x, y))) };
-  sliders[2 * active].value = String(vecs[active].angle);
-  sliders[2 * active + 1].value = String(vecs[active].length);
-  for (const s of sliders) (s.nextSibling as HTMLElement).textContent = fmt(Number(s.value));
+  setSlider(sliders[2 * active], { value: vecs[active].angle });
+  setSlider(sliders[2 * active + 1], { value: vecs[active].length });
   redraw();
 });
 svg.addEventListener('pointerup', () => { active = -1; });

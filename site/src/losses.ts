@@ -5,7 +5,7 @@ import {
   softmax, stack, tensor, tripletMarginLoss, tripletMarginWithDistanceLoss,
 } from '../../index.js';
 import type { Tensor } from '../../index.js';
-import { chart, checkbox, linspace, page, pageReady, readout, row, section, select, slider, update } from './ui.js';
+import { chart, checkbox, linspace, page, pageReady, readout, row, section, select, setSlider, slider, update } from './ui.js';
 
 type Options = Record<string, number | string | boolean>;
 
@@ -177,7 +177,7 @@ const gradChart = chart(charts, 'chart-grad', curveSpec('grad', '∂loss/∂x'),
 
 function redraw(): void {
   const [lo, hi] = entry.range(opts);
-  const pts = linspace(lo, hi, 241).map((x) => evaluate(entry, x, opts, reduction));
+  const pts = linspace(lo, hi, 161).map((x) => evaluate(entry, x, opts, reduction));
   const kinks = (entry.hinge ? hingeKinks(pts) : entry.kinks?.(opts) ?? []).filter((k) => k >= lo && k <= hi).map((x) => ({ x }));
   const now = evaluate(entry, xNow, opts, reduction);
   showValue(now.value);
@@ -210,10 +210,8 @@ function rebuildX(): void {
   const [lo, hi] = entry.range(opts);
   const step = (hi - lo) / 200;
   xNow = Math.min(hi, Math.max(lo, xNow));
-  Object.assign(xSlider, { min: String(lo), max: String(hi), step: String(step) });
-  xSlider.value = String(xNow);
+  setSlider(xSlider, { min: lo, max: hi, step, value: xNow });
   xNow = Number(xSlider.value);
-  xSlider.dispatchEvent(new Event('refresh'));
   showWhat.textContent = `x is the ${entry.what}.`;
   const reds = entry.reductions ?? ['mean', 'sum', 'none'];
   redSelect.replaceChildren(...reds.map((r) => new Option(r, r, false, r === reduction)));
@@ -228,7 +226,6 @@ select(top, 'loss-pick', 'loss', ENTRIES.map((e) => e.name), entry.name, (name) 
 });
 redSelect = select(top, 'opt-reduction', 'reduction', ['mean', 'sum', 'none'], 'mean', (v) => { reduction = v; redraw(); });
 xSlider = slider(top, { id: 'x', label: 'x', min: -3, max: 3, step: 0.03, value: 0, onInput: (v) => { xNow = v; redraw(); } });
-xSlider.addEventListener('refresh', () => { (xSlider.nextSibling as HTMLElement).textContent = String(Number(Number(xSlider.value).toPrecision(4))); });
 buildControls();
 redraw();
 
@@ -289,7 +286,7 @@ function klBoth(z: number): { composed: [number, number]; fused: [number, number
 }
 
 function redrawStability(): void {
-  const zs = linspace(-zMax, zMax, 401);
+  const zs = linspace(-zMax, zMax, 201);
   const bce = zs.map((z) => ({ z, ...bceBoth(z, bceTarget) }));
   const kl = zs.map((z) => ({ z, ...klBoth(z) }));
   const rows = (data: { z: number; composed: [number, number]; fused: [number, number] }[], i: 0 | 1, names: [string, string], positive = false) =>

@@ -54,6 +54,17 @@ export interface SliderSpec {
   onInput: (v: number) => void;
 }
 
+const SYNC = 'lossgrad-sync';
+
+/** Sets a slider's range or value from code, updating the number shown beside it (its onInput is not called). */
+export function setSlider(input: HTMLInputElement, attrs: { min?: number; max?: number; step?: number; value?: number }): void {
+  for (const key of ['min', 'max', 'step', 'value'] as const) {
+    const v = attrs[key];
+    if (v !== undefined) input[key] = String(v);
+  }
+  input.dispatchEvent(new Event(SYNC));
+}
+
 /** A range input with its label and current value; arrow keys move it by one step. */
 export function slider(parent: HTMLElement, s: SliderSpec): HTMLInputElement {
   const label = document.createElement('label');
@@ -65,6 +76,7 @@ export function slider(parent: HTMLElement, s: SliderSpec): HTMLInputElement {
   const show = (): void => { shown.textContent = fmt(Number(input.value)); };
   show();
   input.addEventListener('input', () => { show(); s.onInput(Number(input.value)); });
+  input.addEventListener(SYNC, show);
   label.append(`${s.label} `, input, shown);
   parent.append(label);
   return input;
