@@ -71,8 +71,8 @@ export function ctcAlign(logProbs: TensorLike, targets: IndexInput, inputLengths
     for (let s = L - 1; s >= 0; s--) {
       last[s] = s >= L - 2 ? 1 : 1 + (skip[s + 2] === 1 ? Math.min(last[s + 1], last[s + 2]) : last[s + 1]);
     }
-    const delta = new Float64Array(Tn * L).fill(-Infinity); // [Tn, L]
-    const from = new Uint8Array(Tn * L); // [Tn, L]: 0 stay, 1 from s − 1, 2 from s − 2
+    const delta = ctcKernels.rowsBuffer(fn, Float64Array, Tn * L).fill(-Infinity); // [Tn, L]
+    const from = ctcKernels.rowsBuffer(fn, Uint8Array, Tn * L); // [Tn, L]: 0 stay, 1 from s − 1, 2 from s − 2
     for (let t = 0; t < Tn; t++) {
       const base = (t * N + n) * C;
       for (let s = 0; s < L; s++) {

@@ -23,7 +23,7 @@
  * ctc-log-space.ts.
  */
 import type { CtcSample, CtcScratch } from './ctc-sample.js';
-import { windowEnd, windowStart } from './ctc-sample.js';
+import { rowsBuffer, windowEnd, windowStart } from './ctc-sample.js';
 
 const BIG = 2 ** 300;
 const SMALL = 2 ** -300;
@@ -59,7 +59,8 @@ export interface AlphaRows {
 }
 
 export function alphaRows(Tn: number, L: number, first = 0): AlphaRows {
-  return { m: new Float64Array((Tn - first) * (L + 2)), e: new Int32Array((Tn - first) * (L + 2)), first };
+  const n = (Tn - first) * (L + 2);
+  return { m: rowsBuffer('ctcLoss', Float64Array, n), e: rowsBuffer('ctcLoss', Int32Array, n), first };
 }
 
 /**

@@ -7,6 +7,7 @@
  */
 import { logAddExp } from '../numerics.js';
 import type { CtcSample } from './ctc-sample.js';
+import { rowsBuffer } from './ctc-sample.js';
 
 /**
  * Returns log P(l | x) for sample `x`, reading its log-probabilities `lp` ([T, N, C]) directly.
@@ -15,7 +16,7 @@ import type { CtcSample } from './ctc-sample.js';
  */
 export function logSpaceSample(x: CtcSample, lp: Float64Array, grad: Float64Array | null, gn: number): number {
   const { Tn, L, ext, skip, at, stride } = x;
-  const la = new Float64Array(Tn * L).fill(-Infinity); // [Tn, L]
+  const la = rowsBuffer('ctcLoss', Float64Array, Tn * L).fill(-Infinity); // [Tn, L]
   la[0] = lp[at + ext[0]];
   if (L >= 2) la[1] = lp[at + ext[1]];
   for (let t = 1; t < Tn; t++) {

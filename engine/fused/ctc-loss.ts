@@ -19,7 +19,7 @@ import type { SavedAlpha } from './ctc-exact.js';
 import { MAX_SPREAD, alphaExact, alphaRows, betaExactGrad } from './ctc-exact.js';
 import { logSpaceSample } from './ctc-log-space.js';
 import type { CtcSample } from './ctc-sample.js';
-import { CtcScratch, minFrames } from './ctc-sample.js';
+import { CtcScratch, minFrames, rowsBuffer } from './ctc-sample.js';
 import { alphaScaled, betaScaledGrad } from './ctc-scaled.js';
 
 /** The shape of logProbs: `[T, N, C]`, or `[T, C]` read as N = 1 (`batched` false). */
@@ -119,7 +119,7 @@ export const CTC_LOSS = primitive<CtcNodeAttrs, CtcSaved>({
     // backward pass once it is known how many of them the fast path completed.
     let maxRows = 0;
     for (let n = 0; n < N; n++) maxRows = Math.max(maxRows, a.inputLengths[n] * (2 * (offsets[n + 1] - offsets[n]) + 3));
-    const rows = new Float64Array(maxRows);
+    const rows = rowsBuffer('ctcLoss', Float64Array, maxRows);
     const raw = new Float64Array(N);
     const alpha = new Array<SavedAlpha | null>(N).fill(null);
     for (let n = 0; n < N; n++) {

@@ -7,6 +7,7 @@
  * complete path at frame t; the recursions skip the rest. Rows carry two pads so that s - 1,
  * s - 2 (alpha) and s + 1, s + 2 (beta) never need a bounds test.
  */
+import { fail } from '../errors.js';
 
 /** One sample, as the recursions read it. */
 export interface CtcSample {
@@ -114,4 +115,18 @@ export function windowStart(L: number, Tn: number, t: number): number {
 /** One past the last state of frame t's window (states above it cannot be reached by then). */
 export function windowEnd(L: number, t: number): number {
   return Math.min(L, 2 * t + 2);
+}
+
+/**
+ * A zeroed buffer for a recursion's rows, which grow as inputLength × (2·targetLength + 1)
+ * states: `n` entries of `Make`, or an error naming `fn` and the size when memory cannot give it
+ * (instead of a raw RangeError from the typed-array constructor).
+ */
+export function rowsBuffer<B>(fn: string, Make: { new (n: number): B; readonly BYTES_PER_ELEMENT: number }, n: number): B {
+  try {
+    return new Make(n);
+  } catch {
+    const gib = ((n * Make.BYTES_PER_ELEMENT) / 2 ** 30).toFixed(1);
+    return fail(fn, `cannot allocate the rows of its recursion: ${n} values (${gib} GiB) for inputLength × (2·targetLength + 1) states`);
+  }
 }

@@ -5,7 +5,7 @@
  */
 export { CTC_LOSS, ctcLossNode } from './ctc-loss.js';
 export type { CtcDims, CtcLossAttrs, CtcNodeAttrs, CtcSaved, CtcTargets } from './ctc-loss.js';
-export { CtcScratch, minFrames } from './ctc-sample.js';
+export { CtcScratch, minFrames, rowsBuffer } from './ctc-sample.js';
 export type { CtcSample, Stop } from './ctc-sample.js';
 export { alphaExact, alphaRows, betaExactGrad } from './ctc-exact.js';
 export type { AlphaRows, SavedAlpha } from './ctc-exact.js';

@@ -1,5 +1,5 @@
 /** ctcLoss argument checking: each bad input throws `ctcLoss: …` naming the argument, what was expected and what was given. */
-import { ctcLoss } from '../../ctc/index.js';
+import { ctcAlign, ctcLoss } from '../../ctc/index.js';
 import type { Tensor } from '../../engine/index.js';
 import { tensor } from '../../engine/index.js';
 import { expectThrowsWith, loadFixture } from '../helpers/index.js';
@@ -73,6 +73,15 @@ describe('ctcLoss rejects bad inputs before any work', () => {
     // A time-first call with a genuine count mistake gets no such hint.
     expectThrowsWith(() => ctcLoss(lp(), [[1, 2], [2, 1]], [3, 3, 3, 3], [2, 2]), 'ctcLoss: ', 'N = 2', 'shape [4]');
     expect(() => ctcLoss(lp(), [[1, 2], [2, 1]], [3, 3, 3, 3], [2, 2])).toThrow(/^(?!.*transpose).*$/);
+  });
+
+  it('names itself when a sample\'s recursion needs more memory than there is (no raw RangeError)', () => {
+    const T = 100_000;
+    const long = tensor(new Float64Array(2 * T), { shape: [T, 2], requiresGrad: true }); // [T, C=2]
+    const target = new Array<number>(50_000).fill(1); // feasible: 99,999 frames needed
+    expectThrowsWith(() => ctcLoss(long, target, T, target.length), 'ctcLoss: ', 'cannot allocate', 'GiB');
+    expect(long.grad).toBeNull();
+    expectThrowsWith(() => ctcAlign(long, target, T, target.length), 'ctcAlign: ', 'cannot allocate');
   });
 
   it('rejects every input PyTorch 1.13 rejects in the fixture', () => {
