@@ -11,6 +11,8 @@ import type { Mlp } from './mlp.js';
 
 const LABELS = 3;
 const DIM = 6;
+/** Up to 4 labels of at most 3 frames, each perhaps after a silent frame, fill at most 16 frames. */
+const MAX_LABELS = 4;
 const FRAMES = 16;
 const UTTERANCES = 24;
 
@@ -25,7 +27,7 @@ function utterances(rng: Rng, prototypes: number[][], n: number): Utterances {
   const targets: number[][] = [];
   const lengths: number[] = [];
   for (let i = 0; i < n; i++) {
-    const labels = Array.from({ length: 2 + rng.int(3) }, () => 1 + rng.int(LABELS));
+    const labels = Array.from({ length: 2 + rng.int(MAX_LABELS - 1) }, () => 1 + rng.int(LABELS));
     const seq: number[] = [];
     labels.forEach((l, j) => {
       // Equal neighbours need silence between them to be heard as two labels.
@@ -42,6 +44,7 @@ function utterances(rng: Rng, prototypes: number[][], n: number): Utterances {
   return { x: tensor(frames), targets, lengths };
 }
 
+/** Levenshtein distance between two label sequences: the numerator of the label error rate. */
 export function editDistance(a: number[], b: number[]): number {
   let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
   for (let i = 1; i <= a.length; i++) {
@@ -77,7 +80,8 @@ export class CtcTrainer {
   step(): void {
     this.opt.zeroGrad();
     const { targets, lengths } = this.train;
-    const padded = targets.map((t) => [...t, ...new Array(4 - t.length).fill(1)]);
+    // Padded to [N, MAX_LABELS]; ctcLoss ignores the positions past each target's length.
+    const padded = targets.map((t) => [...t, ...new Array(MAX_LABELS - t.length).fill(1)]);
     const loss = ctcLoss(this.logProbs(this.train), padded, lengths, targets.map((t) => t.length));
     loss.backward();
     this.opt.step();
