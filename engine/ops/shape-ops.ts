@@ -29,6 +29,18 @@ function shapeOf(fn: string, shape: unknown, minDim: number): number[] {
   return s.slice();
 }
 
+/**
+ * The same values, in row-major order, in a new shape; shares the storage (no copy).
+ * @param input a Tensor, a number, nested number arrays or a Float64Array
+ * @param shapeArgument the new dims, an array or one number for 1-D; one dim may be -1, inferred from the size
+ * @returns a tensor of the new shape, with as many values as the input
+ *
+ * PyTorch: `torch.reshape(input, shape)`.
+ * The gradient is reshaped back. A -1 beside a 0 is ambiguous and throws.
+ *
+ * @example
+ * reshape(arange(6), [2, -1]).toArray(); // => [[0, 1, 2], [3, 4, 5]]
+ */
 export function reshape(input: TensorLike, shapeArgument: number | readonly number[]): Tensor {
   const x = toTensor('reshape', 'input', input);
   const shape = shapeOf('reshape', shapeArgument, -1);
@@ -60,6 +72,18 @@ const PERMUTE = primitive<readonly number[], void>({
   },
 });
 
+/**
+ * Reorders the dims: dim `i` of the result is dim `dims[i]` of the input (a copy).
+ * @param input a Tensor, a number, nested number arrays or a Float64Array
+ * @param dimsArgument every dim once, in the new order (negative counts from the end); a number for 1-D
+ * @returns `dims.map((d) => input.shape[d])`
+ *
+ * PyTorch: `torch.permute(input, dims)`.
+ * The gradient is permuted back by the inverse permutation.
+ *
+ * @example
+ * permute(zeros([2, 3, 4]), [2, 0, 1]).shape; // => [4, 2, 3]
+ */
 export function permute(input: TensorLike, dimsArgument: number | readonly number[]): Tensor {
   const x = toTensor('permute', 'input', input);
   const dims = typeof dimsArgument === 'number' ? [dimsArgument] : dimsArgument;
@@ -71,6 +95,19 @@ export function permute(input: TensorLike, dimsArgument: number | readonly numbe
   return apply(PERMUTE, [x], perm);
 }
 
+/**
+ * Swaps two dims, by default the last two (a copy); with the defaults, a 0-d or 1-D input is
+ * returned as is.
+ * @param input a Tensor, a number, nested number arrays or a Float64Array
+ * @param dim0 the first dim (default -2; negative counts from the end)
+ * @param dim1 the second dim (default -1)
+ * @returns the input's shape with `dim0` and `dim1` exchanged
+ *
+ * PyTorch: `torch.transpose(input, dim0, dim1)` (the defaults: `input.mT`, or `input.t()` below 2-D).
+ *
+ * @example
+ * transpose([[1, 2, 3]]).toArray(); // => [[1], [2], [3]]
+ */
 export function transpose(input: TensorLike, dim0 = -2, dim1 = -1): Tensor {
   const x = toTensor('transpose', 'input', input);
   if (x.ndim < 2 && dim0 === -2 && dim1 === -1) return apply(RESHAPE, [x], x.shape);
@@ -80,6 +117,17 @@ export function transpose(input: TensorLike, dim0 = -2, dim1 = -1): Tensor {
   return permute(x, perm);
 }
 
+/**
+ * Inserts a dim of size 1 at `dim`; shares the storage.
+ * @param input a Tensor, a number, nested number arrays or a Float64Array
+ * @param dim the new dim's position, in `[-(ndim + 1), ndim]` (negative counts from the end)
+ * @returns the input's shape with a 1 inserted at `dim`
+ *
+ * PyTorch: `torch.unsqueeze(input, dim)`.
+ *
+ * @example
+ * unsqueeze([1, 2], -1).shape; // => [2, 1]
+ */
 export function unsqueeze(input: TensorLike, dim: number): Tensor {
   const x = toTensor('unsqueeze', 'input', input);
   const d = normDim('unsqueeze', dim, x.ndim + 1);
@@ -88,6 +136,18 @@ export function unsqueeze(input: TensorLike, dim: number): Tensor {
   return apply(RESHAPE, [x], shape);
 }
 
+/**
+ * Removes `dim` if its size is 1 (else returns the shape unchanged), or every size-1 dim; shares the storage.
+ * @param input a Tensor, a number, nested number arrays or a Float64Array
+ * @param dim the dim to remove (negative counts from the end), or null/omitted for every size-1 dim
+ * @returns the input's shape without the removed dims
+ *
+ * PyTorch: `torch.squeeze(input, dim)`.
+ *
+ * @example
+ * squeeze(zeros([1, 2, 1])).shape; // => [2]
+ * squeeze(zeros([1, 2]), 1).shape; // => [1, 2]
+ */
 export function squeeze(input: TensorLike, dim?: number | null): Tensor {
   const x = toTensor('squeeze', 'input', input);
   if (dim === undefined || dim === null) return apply(RESHAPE, [x], x.shape.filter((s) => s !== 1));
@@ -106,6 +166,20 @@ const EXPAND = primitive<Shape, void>({
   },
 });
 
+/**
+ * Broadcasts to a larger shape: size-1 dims repeat and new leading dims are added (a copy).
+ * @param input a Tensor, a number, nested number arrays or a Float64Array
+ * @param shapeArgument the target dims, an array or one number; -1 keeps the input's size at that dim
+ * @returns a tensor of the target shape
+ *
+ * PyTorch: `input.expand(*shape)` (a view there).
+ * Broadcasting: the gradient is summed back over the repeated and added dims.
+ *
+ * @example
+ * const b = tensor([1, 2], { requiresGrad: true });
+ * expand(b, [3, -1]).sum().backward();
+ * b.grad.toArray(); // => [3, 3]
+ */
 export function expand(input: TensorLike, shapeArgument: number | readonly number[]): Tensor {
   const x = toTensor('expand', 'input', input);
   const shape = shapeOf('expand', shapeArgument, -1);
@@ -135,6 +209,20 @@ const GATHER = primitive<GatherAttrs, void>({
   },
 });
 
+/**
+ * Picks entries along `dim`: `out[i][j] = input[index[i][j]][j]` for dim 0 (likewise for any dim and rank).
+ * @param input a Tensor, a number, nested number arrays or a Float64Array
+ * @param dim the dim to pick along (negative counts from the end)
+ * @param index integer positions, a Tensor or nested number arrays, in `[0, input.shape[dim])` (negative ones throw, as
+ *   PyTorch); as many dims as the input, no larger than it outside `dim`
+ * @returns a tensor of the index's shape
+ *
+ * PyTorch: `torch.gather(input, dim, index)`.
+ * The gradient is added back at the picked positions, so an index that repeats accumulates.
+ *
+ * @example
+ * gather([[1, 2], [3, 4]], 1, [[1], [0]]).toArray(); // => [[2], [3]]
+ */
 export function gather(input: TensorLike, dim: number, index: IndexLike): Tensor {
   const x = toTensor('gather', 'input', input);
   const d = normDim('gather', dim, x.ndim);
@@ -168,6 +256,22 @@ export function gather(input: TensorLike, dim: number, index: IndexLike): Tensor
   return apply(GATHER, [x], { dim: d, src, shape: idx.shape });
 }
 
+/**
+ * Picks whole slices along `dim` at the positions in `index`, in that order.
+ * @param input a Tensor, a number, nested number arrays or a Float64Array
+ * @param dim the dim to pick along (negative counts from the end)
+ * @param index integer positions, a Tensor or nested number arrays, 1-D (or one number), in `[0, input.shape[dim])`; negative ones
+ *   throw, as PyTorch
+ * @returns the input's shape with `dim` of size `index.length`
+ *
+ * PyTorch: `torch.index_select(input, dim, index)`.
+ * The gradient is added back at the picked slices, so a position that repeats accumulates.
+ *
+ * @example
+ * const x = tensor([10, 20, 30], { requiresGrad: true });
+ * indexSelect(x, 0, [2, 2, 0]).sum().backward();
+ * x.grad.toArray(); // => [1, 0, 2]
+ */
 export function indexSelect(input: TensorLike, dim: number, index: IndexLike): Tensor {
   const x = toTensor('indexSelect', 'input', input);
   const d = normDim('indexSelect', dim, x.ndim);
@@ -202,7 +306,21 @@ const SLICE = primitive<Box, void>({
   },
 });
 
-/** `x[..., start:end:step, ...]` along `dim`, with Python's clamping of out-of-range bounds. */
+/**
+ * `x[..., start:end:step, ...]` along `dim`, with Python's clamping of out-of-range bounds (a copy).
+ * @param input a Tensor, a number, nested number arrays or a Float64Array
+ * @param dim the dim to slice (negative counts from the end)
+ * @param start the first position (default 0; negative counts from the end), or null
+ * @param end the position to stop before (default the size; negative counts from the end), or null
+ * @param step a positive integer (default 1)
+ * @returns the input's shape with `dim` of size `max(0, ⌈(end - start) / step⌉)` after clamping
+ *
+ * PyTorch: `input[..., start:end:step]` along `dim` (`torch.narrow` with a step).
+ * The gradient is written back into the sliced positions, 0 elsewhere.
+ *
+ * @example
+ * slice(arange(6), 0, 1, -1, 2).toArray(); // => [1, 3]
+ */
 export function slice(input: TensorLike, dim: number, start?: number | null, end?: number | null, step = 1): Tensor {
   const x = toTensor('slice', 'input', input);
   const d = normDim('slice', dim, x.ndim);
@@ -251,6 +369,18 @@ const CONCAT = primitive<number, void>({
   },
 });
 
+/**
+ * Joins tensors end to end along an existing dim.
+ * @param list a non-empty array of Tensors (not plain arrays), at least 1-D, of equal shape outside `dim`
+ * @param dim the dim to join along (default 0; negative counts from the end)
+ * @returns the common shape with `dim` of size the sum of the parts' sizes there
+ *
+ * PyTorch: `torch.cat(tensors, dim)`.
+ * Each part gets its own block of the gradient.
+ *
+ * @example
+ * concat([tensor([[1, 2]]), tensor([[3, 4], [5, 6]])]).toArray(); // => [[1, 2], [3, 4], [5, 6]]
+ */
 export function concat(list: readonly Tensor[], dim = 0): Tensor {
   const tensors = tensorList('concat', 'tensors', list);
   const first = tensors[0];
@@ -265,6 +395,17 @@ export function concat(list: readonly Tensor[], dim = 0): Tensor {
   return apply(CONCAT, tensors, d);
 }
 
+/**
+ * Joins tensors of one shape along a new dim.
+ * @param list a non-empty array of Tensors (not plain arrays), all of one shape
+ * @param dim the new dim's position, in `[-(ndim + 1), ndim]` (default 0)
+ * @returns the common shape with a dim of size `list.length` inserted at `dim`
+ *
+ * PyTorch: `torch.stack(tensors, dim)`.
+ *
+ * @example
+ * stack([tensor([1, 2]), tensor([3, 4])], 1).toArray(); // => [[1, 3], [2, 4]]
+ */
 export function stack(list: readonly Tensor[], dim = 0): Tensor {
   const tensors = tensorList('stack', 'tensors', list);
   const first = tensors[0];
