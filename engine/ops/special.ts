@@ -39,7 +39,8 @@ export const LOG_SIGMOID = primitive<void, F64>({
 
 interface PairSaved { a: F64; b: F64; shape: Shape }
 
-// d/dx = log y where x != 0, else 0 (NaN where y is NaN); d/dy = x / y.
+// d/dx = log y, except 0 where x = 0 and y <= 0 (PyTorch's mask: there the product is 0 for
+// every x near 0 on one side); NaN where y is NaN. d/dy = x / y.
 // NOTE: as torch.xlogy, d/dy at x = y = 0 is 0 / 0 = NaN. So KL's gradient with respect to a
 // zero target is NaN, exactly PyTorch's value (the input gradient there is a finite 0).
 export const XLOGY = primitive<void, PairSaved>({
@@ -58,15 +59,15 @@ export const XLOGY = primitive<void, PairSaved>({
     const gy = needs[1] ? takeBuffer(g.length) : null;
     for (let i = 0; i < g.length; i++) {
       const yi = y[i];
-      if (gx) gx[i] = yi !== yi ? NaN : x[i] === 0 ? 0 : g[i] * Math.log(yi);
+      if (gx) gx[i] = x[i] === 0 && yi <= 0 ? 0 : g[i] * Math.log(yi);
       if (gy) gy[i] = (g[i] * x[i]) / yi;
     }
     return [gx && { shape, data: gx }, gy && { shape, data: gy }];
   },
 });
 
-// d/da = e^(a - y), d/db = e^(b - y) with y the result; where both are -Infinity, y is
-// -Infinity and the gradient is split evenly (the limit along a = b), as torch.logaddexp.
+// d/da = 1 / (1 + e^(b - a)) and d/db = 1 / (1 + e^(a - b)), PyTorch's forms: they are exactly
+// 1/2 at a = b (where e^(a - y) is off by rounding), and NaN where both are -Infinity.
 export const LOG_ADD_EXP = primitive<void, PairSaved>({
   name: 'logAddExp',
   forward([A, B]) {
@@ -75,14 +76,12 @@ export const LOG_ADD_EXP = primitive<void, PairSaved>({
     for (let i = 0; i < y.length; i++) y[i] = logAddExpScalar(a[i], b[i]);
     return { data: y, shape, saved: { a, b, shape } };
   },
-  backward(g, { saved: { a, b, shape }, needs, out }) {
-    const y = out.data;
+  backward(g, { saved: { a, b, shape }, needs }) {
     const ga = needs[0] ? takeBuffer(g.length) : null;
     const gb = needs[1] ? takeBuffer(g.length) : null;
     for (let i = 0; i < g.length; i++) {
-      const both = a[i] === -Infinity && b[i] === -Infinity;
-      if (ga) ga[i] = both ? 0.5 * g[i] : g[i] * Math.exp(a[i] - y[i]);
-      if (gb) gb[i] = both ? 0.5 * g[i] : g[i] * Math.exp(b[i] - y[i]);
+      if (ga) ga[i] = g[i] / (1 + Math.exp(b[i] - a[i]));
+      if (gb) gb[i] = g[i] / (1 + Math.exp(a[i] - b[i]));
     }
     return [ga && { shape, data: ga }, gb && { shape, data: gb }];
   },
