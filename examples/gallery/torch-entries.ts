@@ -1,8 +1,9 @@
 /** Gallery entries for the torch.nn losses, each swept over the argument that shapes it. */
 import { full, ones, zeros } from '../../engine/index.js';
 import type { Tensor } from '../../engine/index.js';
+import { ctcLoss } from '../../ctc/index.js';
 import {
-  bceLoss, bceWithLogitsLoss, cosineEmbeddingLoss, crossEntropyLoss, ctcLoss, gaussianNllLoss, hingeEmbeddingLoss,
+  bceLoss, bceWithLogitsLoss, cosineEmbeddingLoss, crossEntropyLoss, gaussianNllLoss, hingeEmbeddingLoss,
   huberLoss, klDivLoss, l1Loss, marginRankingLoss, mseLoss, multiLabelMarginLoss, multiLabelSoftMarginLoss,
   multiMarginLoss, nllLoss, poissonNllLoss, smoothL1Loss, softMarginLoss, tripletMarginLoss,
   tripletMarginWithDistanceLoss,
