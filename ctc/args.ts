@@ -8,8 +8,8 @@ import { describe, fail, fmtShape, number, toTensor } from '../engine/internal.j
 
 /** Index-valued arguments: a Tensor or (nested) number arrays. */
 export type IndexInput = IndexLike;
-/** Per-sample lengths: a `number[]` or a Tensor; an unbatched call also takes a plain number. */
-export type LengthsInput = Tensor | number | readonly number[];
+/** Per-sample lengths: a `number[]`, a Float64Array or a Tensor; an unbatched call also takes a plain number. */
+export type LengthsInput = Tensor | number | readonly number[] | Float64Array;
 
 type Dims = ctcKernels.CtcDims;
 type Targets = ctcKernels.CtcTargets;
@@ -18,7 +18,7 @@ export function logProbsArg(fn: string, x: unknown): { lp: Tensor; dims: Dims } 
   const lp = toTensor(fn, 'logProbs', x);
   if (lp.ndim === 3) return { lp, dims: { T: lp.shape[0], N: lp.shape[1], C: lp.shape[2], batched: true } };
   if (lp.ndim === 2) return { lp, dims: { T: lp.shape[0], N: 1, C: lp.shape[1], batched: false } };
-  return fail(fn, `logProbs must have shape [T, N, C] or [T, C], got shape ${fmtShape(lp.shape)}`);
+  return fail(fn, `logProbs must have shape [T, N, C] (time first) or [T, C] (one sample), got shape ${fmtShape(lp.shape)}`);
 }
 
 /** The `blank` option of every CTC function: a number here, checked against C once logProbs is read. */

@@ -40,7 +40,7 @@ describe('ctcLoss rejects bad inputs before any work', () => {
     ['an unknown option', (x) => ctcLoss(x, [[1, 2], [2, 1]], [3, 3], [2, 2], { blnk: 1 } as object), ["unknown option 'blnk'"]],
     ['an unknown reduction', (x) => ctcLoss(x, [[1, 2], [2, 1]], [3, 3], [2, 2], { reduction: 'batchmean' as 'mean' }), ['reduction', '"batchmean"']],
     ['a non-boolean zeroInfinity', (x) => ctcLoss(x, [[1, 2], [2, 1]], [3, 3], [2, 2], { zeroInfinity: 1 as unknown as boolean }), ['zeroInfinity', 'boolean', '1']],
-    ['logProbs of rank 1', () => ctcLoss(tensor([-1, -2]), [1], 1, 1), ['logProbs', '[T, N, C] or [T, C]', 'shape [2]']],
+    ['logProbs of rank 1', () => ctcLoss(tensor([-1, -2]), [1], 1, 1), ['logProbs', '[T, N, C] (time first) or [T, C]', 'shape [2]']],
     ['logProbs of rank 4', () => ctcLoss(tensor([[[[-1]]]]), [[1]], [1], [1]), ['logProbs', 'shape [1, 1, 1, 1]']],
     ['unbatched 2-D targets', () => ctcLoss(tensor([[-1, -2], [-1, -2]]), [[1]], 2, 1), ['unbatched', '1-D', '[1, 1]']],
     ['unbatched lengths with two entries', () => ctcLoss(tensor([[-1, -2], [-1, -2]]), [1], [2, 2], 1), ['inputLengths', 'one-element array', '[T, C] = [2, 2]']],
