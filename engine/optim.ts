@@ -46,15 +46,35 @@ abstract class Optimizer {
   abstract step(): void;
 }
 
+/** Options of `SGD`; every number must be finite. */
 export interface SGDOptions {
+  /** The learning rate, >= 0 (required). */
   lr: number;
+  /** The momentum factor μ, >= 0 (default 0: no momentum buffer). */
   momentum?: number;
+  /** The dampening τ of the momentum buffer's update (default 0). */
   dampening?: number;
+  /** The L2 penalty coefficient added to the gradient, >= 0 (default 0). */
   weightDecay?: number;
+  /** Nesterov momentum (default false); needs momentum > 0 and dampening 0. */
   nesterov?: boolean;
 }
 
-/** torch.optim.SGD: d = g + wd·p; b = μ·b + (1 - τ)·d (b = d at the first step); p -= lr·(nesterov ? d + μ·b : b). */
+/**
+ * Stochastic gradient descent with momentum, Nesterov momentum and L2 weight decay. Per step,
+ * for each parameter `p` with a gradient `g`:
+ * `d = g + wd·p`; `b = μ·b + (1 - τ)·d` (`b = d` at the first step); `p -= lr·(nesterov ? d + μ·b : b)`
+ * (`p -= lr·d` without momentum).
+ *
+ * PyTorch: `torch.optim.SGD(params, lr, momentum, dampening, weight_decay, nesterov)` (1.13):
+ * the same updates, in the same order (trajectories checked against torch's to 1e-12). A
+ * parameter whose `.grad` is null is skipped.
+ *
+ * @example
+ * const w = tensor([1], { requiresGrad: true }), opt = new optim.SGD([w], { lr: 0.1, momentum: 0.9 });
+ * for (let i = 0; i < 2; i++) { opt.zeroGrad(); w.sum().backward(); opt.step(); }
+ * w.item(); // => 0.7100000000
+ */
 export class SGD extends Optimizer {
   readonly lr: number;
   readonly momentum: number;
@@ -63,6 +83,10 @@ export class SGD extends Optimizer {
   readonly nesterov: boolean;
   private readonly buffers: (Float64Array | null)[];
 
+  /**
+   * @param params the parameters to update: a non-empty array of leaf Tensors with `requiresGrad`
+   * @param opts `lr` (required), `momentum`, `dampening`, `weightDecay`, `nesterov` (see `SGDOptions`)
+   */
   constructor(params: readonly Tensor[], opts: SGDOptions) {
     super('SGD', params);
     if (opts === undefined) fail('SGD', 'options with lr are required');
@@ -110,11 +134,17 @@ export class SGD extends Optimizer {
   }
 }
 
+/** Options of `Adam`; every number must be finite. */
 export interface AdamOptions {
+  /** The learning rate, >= 0 (default 1e-3). */
   lr?: number;
+  /** `[β1, β2]`, the decay rates of the first and second moments, each in [0, 1) (default [0.9, 0.999]). */
   betas?: readonly [number, number];
+  /** Added to the denominator for stability, >= 0 (default 1e-8). */
   eps?: number;
+  /** The L2 penalty coefficient added to the gradient (not AdamW's decoupled decay), >= 0 (default 0). */
   weightDecay?: number;
+  /** Divide by the running maximum of the second moment (AMSGrad; default false). */
   amsgrad?: boolean;
 }
 
@@ -126,9 +156,20 @@ interface AdamState {
 }
 
 /**
- * torch.optim.Adam (L2 weight decay added to the gradient, as torch's Adam, not AdamW).
- * The moment updates use PyTorch 1.13's own forms — `m·β1 + (1 - β1)·g` and
- * `v·β2 + (1 - β2)·g²` — so the trajectories agree with torch's to about an ulp.
+ * Adam, with L2 weight decay added to the gradient (torch's Adam, not AdamW). At step `t`, for
+ * each parameter `p` with a gradient: `g = grad + wd·p`; `m = m·β1 + (1 - β1)·g`;
+ * `v = v·β2 + (1 - β2)·g²` (with `amsgrad`, `v` below is the running max of `v`);
+ * `p -= (lr / (1 - β1^t)) · m / (√v / √(1 - β2^t) + eps)`.
+ *
+ * PyTorch: `torch.optim.Adam(params, lr, betas, eps, weight_decay, amsgrad)` (1.13, single-tensor
+ * path). The updates are written in PyTorch's own forms, so trajectories agree to about an ulp
+ * (checked to 1e-12). A parameter whose `.grad` is null is skipped.
+ * The first step moves each entry by about `lr` against its gradient's sign (`eps` makes it less).
+ *
+ * @example
+ * const w = tensor([1, -2], { requiresGrad: true }), opt = new optim.Adam([w], { lr: 0.1 });
+ * w.mul(w).sum().backward(); opt.step();
+ * w.toArray(); // => [0.9000000005, -1.90000000025]
  */
 export class Adam extends Optimizer {
   readonly lr: number;
@@ -138,6 +179,10 @@ export class Adam extends Optimizer {
   readonly amsgrad: boolean;
   private readonly state: (AdamState | null)[];
 
+  /**
+   * @param params the parameters to update: a non-empty array of leaf Tensors with `requiresGrad`
+   * @param opts `lr`, `betas`, `eps`, `weightDecay`, `amsgrad`, all optional (see `AdamOptions`)
+   */
   constructor(params: readonly Tensor[], opts: AdamOptions = {}) {
     super('Adam', params);
     const beta = (fn: string, name: string, v: unknown): number => {
