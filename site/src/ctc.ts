@@ -108,7 +108,7 @@ function record(): void {
   history.push({ step: trainer.steps, what: 'greedy error rate', v: e.greedy }, { step: trainer.steps, what: 'beam error rate', v: e.beam });
   if (Number.isFinite(trainer.loss)) history.push({ step: trainer.steps, what: 'loss', v: trainer.loss });
   showStep(trainer.steps);
-  showTrainLoss(trainer.loss);
+  showTrainLoss(trainer.steps === 0 ? '—' : trainer.loss);
   showGreedy(e.greedy);
   showBeam(e.beam);
   const letters = (l: number[]): string => l.map((k) => 'abc'[k - 1]).join('') || '(nothing)';

@@ -55,7 +55,7 @@ const lossChart = chart(row(s, 'charts'), 'chart-ebm-loss', {
 
 function draw(): void {
   showStep(trainer.steps);
-  showLoss(trainer.lossValue);
+  showLoss(trainer.steps === 0 ? '—' : trainer.lossValue);
   const e = trainer.energies(GRID);
   const r = trainer.report();
   const rowsOf: [string, string, number | boolean][] = [

@@ -54,7 +54,7 @@ function draw(): void {
   const tr = trainer.embed('train');
   const ho = trainer.embed('heldOut');
   showStep(trainer.steps);
-  showLoss(trainer.loss);
+  showLoss(trainer.steps === 0 ? '—' : trainer.loss);
   showCount(trainer.triplets);
   showAcc(heldOutAccuracy(trainer));
   let nn: number[] = [];
