@@ -105,6 +105,52 @@ slider(opts, { id: 'ebm-beta', label: 'β (NLL, MEE)', min: 0.1, max: 10, step: 
 slider(opts, { id: 'ebm-margin', label: 'm (hinge, square-square, LVQ2 cap)', min: 0.1, max: 3, step: 0.1, value: config.margin, onInput: (v) => { config.margin = v; reset(); } });
 slider(opts, { id: 'ebm-seed', label: 'seed', min: 1, max: 20, step: 1, value: config.seed, onInput: (v) => { config.seed = v; reset(); } });
 
+// The perceptron loss with each energy, side by side.
+const pc = section(main, 'The perceptron loss: linear against non-linear energy', 'The perceptron loss E(Y) − min_y E(y) is '
+  + 'zero as soon as the correct answer is among the lowest, ties included, so it never asks for a margin. With the linear '
+  + 'energy that is the classic perceptron, and it learns. The non-linear energy can flatten itself instead, and with this '
+  + 'loss it does: its spread of energies shrinks until the surface reads as collapsed. Both runs use the same data and seed.');
+const pcRow = row(pc);
+const pcTable = document.createElement('table');
+pcTable.id = 'perceptron-compare';
+const pcWrap = document.createElement('div');
+pcWrap.className = 'scroll';
+pcWrap.append(pcTable);
+pc.append(pcWrap);
+const PC_STEPS = 400;
+let pair: EbmTrainer[] = [];
+const spreadHistory: { step: number; energy: string; spread: number }[] = [];
+const spreadChart = chart(row(pc, 'charts'), 'chart-perceptron-spread', {
+  height: 180, data: { name: 'history' }, mark: 'line',
+  encoding: {
+    x: { field: 'step', type: 'quantitative' },
+    y: { field: 'spread', type: 'quantitative', scale: { type: 'log' }, title: 'held-out mean spread' },
+    color: { field: 'energy', type: 'nominal', title: 'energy', legend: { orient: 'bottom' } },
+  },
+}, 'spread of the energies (max − min per input); the collapse flag rises below 0.1');
+function drawPair(): void {
+  pcTable.innerHTML = '<tr><th>energy</th><th>step</th><th>accuracy</th><th>meanSpread</th><th>collapsed</th></tr>' + pair.map((t) => {
+    const r = t.report();
+    return `<tr data-energy="${t.config.energy}"><th>${t.config.energy}</th><td>${t.steps}</td><td>${fmt(r.accuracy)}</td><td>${fmt(r.meanSpread)}</td>`
+      + `<td data-value="${r.collapsed}">${r.collapsed ? '<span class="flag">collapsed</span>' : 'no'}</td></tr>`;
+  }).join('');
+  void spreadChart.then((v) => update(v, 'history', spreadHistory));
+}
+const pairLoop = new Loop(() => {
+  for (const t of pair) {
+    t.step();
+    if (t.steps % 20 === 0) spreadHistory.push({ step: t.steps, energy: t.config.energy, spread: t.report().meanSpread });
+  }
+  return pair[0].steps < PC_STEPS;
+}, drawPair, 16, 250);
+button(pcRow, 'perceptron-run', `Train both (${PC_STEPS} steps)`, () => {
+  pairLoop.pause();
+  pair = (['linear', 'non-linear'] as const).map((energy) => new EbmTrainer({ ...config, loss: 'perceptron', energy }));
+  spreadHistory.length = 0;
+  pairLoop.start();
+});
+button(pcRow, 'perceptron-pause', 'Pause', () => pairLoop.pause());
+
 // NLL tends to the perceptron loss.
 const b = section(main, 'NLL becomes the perceptron loss as β grows', 'On the current model’s training energies, the NLL loss '
   + 'E(Y) + (1/β) log Σ_y exp(−β E(y)) is computed for many β. Its soft minimum sharpens into the hard one, so the loss '
