@@ -91,6 +91,24 @@ describe('ctcBeamSearch', () => {
   });
 });
 
+describe('CTC decoders and ctcAlign read their options by one rule', () => {
+  const lp = tensor([[-0.2, -2, -3], [-1, -0.5, -3]]); // [T=2, C=3]
+  const bad = <T>(v: unknown): T => v as T;
+  const cases: [string, () => unknown, string[]][] = [
+    ['a non-integer beamWidth', () => ctcBeamSearch(lp, 2, { beamWidth: 2.5 }), ['ctcBeamSearch: ', 'beamWidth', 'integer', '2.5']],
+    ['an infinite beamWidth', () => ctcBeamSearch(lp, 2, { beamWidth: Infinity }), ['ctcBeamSearch: ', 'beamWidth', 'Infinity']],
+    ['a null topK', () => ctcBeamSearchDetailed(lp, 2, { topK: bad<number>(null) }), ['ctcBeamSearchDetailed: ', 'topK', 'null']],
+    ['a string blank', () => ctcGreedyDecode(lp, 2, { blank: bad<number>('0') }), ['ctcGreedyDecode: ', 'blank', 'number', '"0"']],
+    ['a null blank', () => ctcAlign(lp, [1], 2, 1, { blank: bad<number>(null) }), ['ctcAlign: ', 'blank', 'null']],
+    ['a blank outside [0, C)', () => ctcBeamSearch(lp, 2, { blank: 3 }), ['ctcBeamSearch: ', 'blank', '[0, 3)', '3']],
+    ['an unknown option', () => ctcGreedyDecode(lp, 2, bad<object>({ beamWidth: 2 })), ['ctcGreedyDecode: ', "unknown option 'beamWidth'"]],
+    ['options that are not an object', () => ctcAlign(lp, [1], 2, 1, bad<object>('blank')), ['ctcAlign: ', 'options', '"blank"']],
+  ];
+  it.each(cases)('%s throws', (_name, call, fragments) => {
+    expectThrowsWith(call, ...fragments);
+  });
+});
+
 describe('ctcAlign', () => {
   it('equals the brute-force most likely path among those that collapse to the target', () => {
     fc.assert(
