@@ -27,7 +27,11 @@ interface NodeProcess {
 const nodeProcess = (globalThis as { process?: NodeProcess }).process;
 const builtin = <T>(id: string): T | undefined => nodeProcess?.getBuiltinModule?.(id) as T | undefined;
 
-/** Products below this many multiply-adds stay on the calling thread (measured: see bench/RESULTS.md). */
+/**
+ * Products below this many multiply-adds stay on the calling thread: on the 2-core bench machine
+ * one thread and two cross over between 2^18 and 2^21 (too noisy under load to say closer).
+ * @internal
+ */
 export const PARALLEL_MIN_MACS = 1 << 20;
 
 // How long the pool may take to load its workers before it gives up.
@@ -63,9 +67,10 @@ let requested: number | null = null;
  * a runtime without `process.getBuiltinModule`), the setting is kept but work stays on one thread.
  *
  * @example
- * import { setNumThreads, getNumThreads } from 'lossgrad/engine';
+ * const before = getNumThreads();
  * setNumThreads(1);
- * getNumThreads(); // 1
+ * getNumThreads(); // => 1
+ * setNumThreads(before);
  */
 export function setNumThreads(n: number): void {
   if (typeof n !== 'number' || !Number.isInteger(n) || n < 1) fail('setNumThreads', `n must be a positive integer, got ${String(n)}`);
@@ -81,8 +86,10 @@ export function setNumThreads(n: number): void {
  * PyTorch: `torch.get_num_threads()`.
  *
  * @example
- * import { getNumThreads } from 'lossgrad/engine';
- * const n = getNumThreads(); // 2 on a 2-core machine under Node
+ * const before = getNumThreads(); // the number of cores, under Node
+ * setNumThreads(3);
+ * getNumThreads(); // => 3
+ * setNumThreads(before);
  */
 export function getNumThreads(): number {
   if (!threadsSupported()) return 1;
@@ -207,7 +214,10 @@ function growPool(nWorkers: number): Pool {
   return p;
 }
 
-/** A worker's side: run each posted job, then count itself done and wake the caller. */
+/**
+ * A worker's side: run each posted job, then count itself done and wake the caller.
+ * @internal
+ */
 export function serveWorker(): void {
   const wt = builtin<WorkerThreads>('node:worker_threads')!;
   const { ctl: buf, errors } = wt.workerData as { ctl: SharedArrayBuffer; errors: MessagePort };
@@ -233,6 +243,7 @@ function poolOf(nWorkers: number): Pool {
 /**
  * `gemmBatched` (engine/kernels/gemm.ts) split over `getNumThreads()` threads when the product is
  * big enough: the same arguments, the same bits.
+ * @internal
  */
 export function parallelGemm(
   kind: GemmKind, nb: number, a: Float64Array, ia: Int32Array | null, b: Float64Array, ib: Int32Array | null, c: Float64Array, M: number, K: number, N: number,
@@ -288,7 +299,10 @@ export function parallelGemm(
   c.set(x.subarray(cAt, cAt + c.length));
 }
 
-/** The live workers of the pool (none before the first split product): for tests and diagnostics. */
+/**
+ * The live workers of the pool (none before the first split product): for tests and diagnostics.
+ * @internal
+ */
 export function poolWorkers(): readonly Worker[] {
   return pool ? pool.workers : [];
 }
