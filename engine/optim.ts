@@ -63,8 +63,8 @@ export interface SGDOptions {
 /**
  * Stochastic gradient descent with momentum, Nesterov momentum and L2 weight decay. Per step,
  * for each parameter `p` with a gradient `g`:
- * `d = g + wd·p`; `b = μ·b + (1 - τ)·d` (`b = d` at the first step); `p -= lr·(nesterov ? d + μ·b : b)`
- * (`p -= lr·d` without momentum).
+ * `d = g + wd·p`; `b = μ·b + (1 - τ)·d` (`b = d` at the first step);
+ * `p -= lr·(nesterov ? d + μ·b : b)` (`p -= lr·d` without momentum).
  *
  * PyTorch: `torch.optim.SGD(params, lr, momentum, dampening, weight_decay, nesterov)` (1.13):
  * the same updates, in the same order (trajectories checked against torch's to 1e-12). A

@@ -644,7 +644,8 @@ const WHERE = primitive<WhereAttrs, { a: F64; b: F64 }>({
 
 /**
  * Elementwise choice: `a` where `cond` is nonzero (NaN counts as nonzero), `b` elsewhere.
- * @param cond a Tensor, a number, nested number arrays or a Float64Array; read as a mask, it carries no gradient
+ * @param cond a Tensor, a number, nested number arrays or a Float64Array; read as a mask, it
+ *   carries no gradient
  * @param a the same forms: the values taken where `cond` is nonzero
  * @param b the same forms: the values taken elsewhere
  * @returns a tensor of the broadcast shape of all three

@@ -41,7 +41,8 @@ const MATMUL = primitive<MatmulAttrs, void>({
 
 /**
  * Matrix product, `C[..., i, j] = Σ_k A[..., i, k] · B[..., k, j]`, with PyTorch's rules.
- * @param input a Tensor, a number, nested number arrays or a Float64Array: `[..., M, K]`, or `[K]` (promoted to `[1, K]`)
+ * @param input a Tensor, a number, nested number arrays or a Float64Array: `[..., M, K]`, or
+ *   `[K]` (promoted to `[1, K]`)
  * @param other the same forms: `[..., K, N]`, or `[K]` (promoted to `[K, 1]`)
  * @returns `[...batch, M, N]`, the batch dims broadcast (NumPy rules) and the dims added for 1-D
  *   operands removed: `[K]·[K]` is 0-d, `[M, K]·[K]` is `[M]`

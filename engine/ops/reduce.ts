@@ -188,7 +188,8 @@ function extreme(fn: 'max' | 'min', x: TensorLike, dim: Dims | undefined, keepDi
 /**
  * The min over `dim` leaving out, in each slice, the entry at `index`: `min_{k ≠ index} x_k`, the
  * lowest rival of a chosen entry, such as the most offending incorrect answer of an energy table.
- * @param input a Tensor, a number, nested number arrays or a Float64Array, with at least 2 entries along `dim`
+ * @param input a Tensor, a number, nested number arrays or a Float64Array, with at least 2
+ *   entries along `dim`
  * @param dim the dim to reduce (a number; negative counts from the end)
  * @param index integer positions in `[0, size of dim)`, a Tensor or nested arrays, one per slice
  *   (shaped like the result, with or without the kept dim)
@@ -222,7 +223,7 @@ export function minExcluding(input: TensorLike, dim: number, index: IndexLike, k
 
 /**
  * Maximum over `dim`, values only; NaN wins.
- * @param x a Tensor, a number, nested number arrays or a Float64Array; any shape, no reduced dim empty
+ * @param x a Tensor, a number, nested number arrays or a Float64Array; no reduced dim may be empty
  * @param dim the dims to reduce: a number, an array of numbers (negative counts from the end)
  *   or null/omitted for all dims; an empty array also reduces over all dims, as PyTorch
  * @param keepDim keep each reduced dim with size 1 (default false)
@@ -241,7 +242,7 @@ export function minExcluding(input: TensorLike, dim: number, index: IndexLike, k
 export const max = (x: TensorLike, dim?: Dims, keepDim = false): Tensor => extreme('max', x, dim, keepDim);
 /**
  * Minimum over `dim`, values only; NaN wins.
- * @param x a Tensor, a number, nested number arrays or a Float64Array; any shape, no reduced dim empty
+ * @param x a Tensor, a number, nested number arrays or a Float64Array; no reduced dim may be empty
  * @param dim the dims to reduce: a number, an array of numbers (negative counts from the end)
  *   or null/omitted for all dims; an empty array also reduces over all dims, as PyTorch
  * @param keepDim keep each reduced dim with size 1 (default false)

@@ -32,7 +32,8 @@ function shapeOf(fn: string, shape: unknown, minDim: number): number[] {
 /**
  * The same values, in row-major order, in a new shape; shares the storage (no copy).
  * @param input a Tensor, a number, nested number arrays or a Float64Array
- * @param shapeArgument the new dims, an array or one number for 1-D; one dim may be -1, inferred from the size
+ * @param shapeArgument the new dims, an array or one number for 1-D; one dim may be -1, inferred
+ *   from the size
  * @returns a tensor of the new shape, with as many values as the input
  *
  * PyTorch: `torch.reshape(input, shape)`.
@@ -213,8 +214,8 @@ const GATHER = primitive<GatherAttrs, void>({
  * Picks entries along `dim`: `out[i][j] = input[index[i][j]][j]` for dim 0 (likewise for any dim and rank).
  * @param input a Tensor, a number, nested number arrays or a Float64Array
  * @param dim the dim to pick along (negative counts from the end)
- * @param index integer positions, a Tensor or nested number arrays, in `[0, input.shape[dim])` (negative ones throw, as
- *   PyTorch); as many dims as the input, no larger than it outside `dim`
+ * @param index integer positions, a Tensor or nested number arrays, in `[0, input.shape[dim])`
+ *   (negative ones throw, as PyTorch); as many dims as the input, no larger than it outside `dim`
  * @returns a tensor of the index's shape
  *
  * PyTorch: `torch.gather(input, dim, index)`.
@@ -260,8 +261,8 @@ export function gather(input: TensorLike, dim: number, index: IndexLike): Tensor
  * Picks whole slices along `dim` at the positions in `index`, in that order.
  * @param input a Tensor, a number, nested number arrays or a Float64Array
  * @param dim the dim to pick along (negative counts from the end)
- * @param index integer positions, a Tensor or nested number arrays, 1-D (or one number), in `[0, input.shape[dim])`; negative ones
- *   throw, as PyTorch
+ * @param index integer positions, a Tensor or nested number arrays, 1-D (or one number), in
+ *   `[0, input.shape[dim])`; negative ones throw, as PyTorch
  * @returns the input's shape with `dim` of size `index.length`
  *
  * PyTorch: `torch.index_select(input, dim, index)`.
