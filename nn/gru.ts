@@ -2,6 +2,7 @@
 import { Tensor, stack, zeros } from '../engine/index.js';
 import { checkBool, checkInt, checkOptions, describe, fail, fmtShape } from './check.js';
 import * as init from './init.js';
+import { gruGates } from './gru-gates.js';
 import { Module } from './module.js';
 import type { RandomSource } from './init.js';
 
@@ -24,6 +25,8 @@ export interface GRUOptions extends RandomSource {
  * n = tanh(W_in x_t + b_in + r ⊙ (W_hn h + b_hn))
  * h' = (1 - z) ⊙ n + z ⊙ h
  * ```
+ *
+ * Each step is two matrix products and one fused node for the gates (`gruGates`).
  *
  * Layer l keeps `weight_ih_l{l}` `[3H, in]` (rows r, z, n in that order), `weight_hh_l{l}`
  * `[3H, H]`, `bias_ih_l{l}` and `bias_hh_l{l}` `[3H]`, all initialised from U(-1/√H, 1/√H), as
@@ -95,19 +98,13 @@ export class GRU extends Module {
     this.layers.forEach(({ wih, whh, bih, bhh }, l) => {
       let gi = x.matmul(wih.transpose(0, 1)); // [T, N, 3H]
       if (bih) gi = gi.add(bih);
-      const giRZ = gi.slice(2, 0, 2 * H); // [T, N, 2H]
-      const giN = gi.slice(2, 2 * H, 3 * H); // [T, N, H]
       const whhT = whh.transpose(0, 1); // [H, 3H]
       let h = hInit ? hInit.slice(0, l, l + 1).reshape([N, H]) : zeros([N, H]);
       const states: Tensor[] = [];
       for (let t = 0; t < T; t++) {
         let gh = h.matmul(whhT); // [N, 3H]
         if (bhh) gh = gh.add(bhh);
-        const rz = giRZ.slice(0, t, t + 1).reshape([N, 2 * H]).add(gh.slice(1, 0, 2 * H)).sigmoid(); // [N, 2H]
-        const r = rz.slice(1, 0, H);
-        const z = rz.slice(1, H, 2 * H);
-        const n = giN.slice(0, t, t + 1).reshape([N, H]).add(r.mul(gh.slice(1, 2 * H, 3 * H))).tanh();
-        h = n.add(z.mul(h.sub(n))); // (1 - z) n + z h
+        h = gruGates(gi.slice(0, t, t + 1).reshape([N, 3 * H]), gh, h, H); // [N, H]
         states.push(h);
       }
       finals.push(h);
