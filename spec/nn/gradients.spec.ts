@@ -5,6 +5,7 @@
 import fc from 'fast-check';
 import { Tensor, nn } from '../../index.js';
 import { arbData, expectGradOk, fcParams } from '../helpers/index.js';
+import { gruGates } from '../../nn/gru-gates.js';
 import { expectModuleGradOk } from './module-grad.js';
 
 const leaf = (data: Float64Array, shape: number[]): Tensor => new Tensor(data, shape, true);
@@ -101,6 +102,12 @@ describe('layer gradients (input and every parameter)', () => {
         return y.sum().mul(0.5).add(hN.mul(hN).sum());
       });
     }), fcParams(12));
+  });
+
+  it('gruGates, the fused GRU step, through all three inputs', () => {
+    const arb = fc.record({ n: fc.integer({ min: 1, max: 3 }), h: fc.integer({ min: 1, max: 3 }) })
+      .chain(({ n, h }) => fc.tuple(fc.constant(h), arbIn([n, 3 * h], -3, 3), arbIn([n, 3 * h], -3, 3), arbIn([n, h], -1, 1)));
+    fc.assert(fc.property(arb, ([H, gi, gh, h]) => expectGradOk((a, b, c) => gruGates(a, b, c, H), [gi, gh, h])), fcParams(20));
   });
 
   it('activations, away from their kinks', () => {
