@@ -84,7 +84,7 @@ const declared: AnyPrimitive[] = [];
  * PyTorch: `torch.autograd.Function` (JAX: `jax.custom_vjp`).
  *
  * @example
- * const cube = primitive<void, Float64Array>({
+ * const cube = primitive({
  *   name: 'cube',
  *   forward([x]) {
  *     return { data: x.data.map((v) => v * v * v), shape: x.shape, saved: x.data };
@@ -95,7 +95,7 @@ const declared: AnyPrimitive[] = [];
  * });
  * const x = tensor([1, 2], { requiresGrad: true });
  * apply(cube, [x], undefined).sum().backward();
- * x.grad!.toArray(); // => [3, 12]
+ * x.grad.toArray(); // => [3, 12]
  */
 export function primitive<A = void, S = void>(p: Primitive<A, S>): Primitive<A, S> {
   if (p === null || typeof p !== 'object' || typeof p.name !== 'string' || typeof p.forward !== 'function' || typeof p.backward !== 'function') {
@@ -187,8 +187,8 @@ export function emptyCache(): number {
  * previous limit; buffers beyond a lowered limit are released at once.
  *
  * @example
- * const before = setCacheLimit(64 * 2 ** 20);
- * setCacheLimit(before); // => 64 * 2 ** 20
+ * const before = setCacheLimit(2 ** 26);
+ * setCacheLimit(before); // => 67108864
  */
 export function setCacheLimit(bytes: number): number {
   if (typeof bytes !== 'number' || !(bytes >= 0) || bytes === Infinity) {
@@ -250,11 +250,12 @@ export function noGrad<T>(fn: () => T): T {
  * @returns the output tensor
  *
  * @example
- * apply(primitive<void, void>({
+ * const double = primitive({
  *   name: 'double',
  *   forward: ([x]) => ({ data: x.data.map((v) => 2 * v), shape: x.shape, saved: undefined }),
  *   backward: (g, { inputs }) => [{ shape: inputs[0].shape, data: g.map((v) => 2 * v) }],
- * }), [tensor([1, 2])], undefined).toArray(); // => [2, 4]
+ * });
+ * apply(double, [tensor([1, 2])], undefined).toArray(); // => [2, 4]
  */
 export function apply<A, S>(prim: Primitive<A, S>, inputs: readonly Tensor[], attrs: A): Tensor {
   if (prim === null || typeof prim !== 'object' || typeof prim.forward !== 'function' || typeof prim.backward !== 'function') {

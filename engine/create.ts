@@ -42,7 +42,7 @@ const RANDOM = { requiresGrad: boolean(false), seed: custom((fn, name, v) => (v 
  * const y = x.mul(x).sum();
  * y.backward();
  * y.item(); // => 30
- * x.grad!.toArray(); // => [[2, 4], [6, 8]]
+ * x.grad.toArray(); // => [[2, 4], [6, 8]]
  */
 export function tensor(values: NestedNumbers | Float64Array | Tensor, opts?: TensorOptions): Tensor {
   const o = parseOptions('tensor', opts, {

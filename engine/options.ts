@@ -31,13 +31,11 @@ export type Parsed<S extends Schema> = { [K in keyof S]: S[K] extends Field<infe
  * @param schema one field reader per allowed option name
  * @returns an object with one entry per schema field
  *
- * @example
- * const o = parseOptions('hingeLoss', { margin: 2 }, { margin: number({ default: 1 }), reduction: reduction() });
- * o.margin; // => 2
- * o.reduction; // => 'mean'
+ * For example, `parseOptions('hingeLoss', { margin: 2 }, { margin: margin(1), reduction: reduction() })`
+ * is `{ margin: 2, reduction: 'mean' }`, and `{ margin: NaN }` or `{ marg: 2 }` throws.
  */
 export function parseOptions<S extends Schema>(fn: string, opts: unknown, schema: S): Parsed<S> {
-  if (opts !== undefined && (opts === null || typeof opts !== 'object' || Array.isArray(opts))) {
+  if (opts !== undefined && Object.prototype.toString.call(opts) !== '[object Object]') {
     fail(fn, `options must be an object, got ${describe(opts)}`);
   }
   const given = (opts ?? {}) as Record<string, unknown>;

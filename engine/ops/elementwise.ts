@@ -468,9 +468,9 @@ const RDIV_SCALAR = scalarBinary('div', 'rdiv');
 
 /** A binary op that takes the scalar rules when one operand is a one-element tensor. */
 function withScalarRules(name: string, general: Primitive<void, BinSaved>, tensorOpScalar: Primitive<void, void>, scalarOpTensor: Primitive<void, void>) {
-  return (input: TensorLike, b: Operand): Tensor => {
+  return (input: TensorLike, other: Operand): Tensor => {
     const a = toTensor(name, 'input', input);
-    const B = toTensor(name, 'other', b);
+    const B = toTensor(name, 'other', other);
     const side = scalarSide(a, B);
     if (side === 'b') return apply(tensorOpScalar, [a, B], undefined);
     if (side === 'a') return apply(scalarOpTensor, [B, a], undefined);

@@ -108,7 +108,7 @@ export const CLAMP_MIN_STRAIGHT_THROUGH = primitive<number, void>({
  * @returns the input's shape
  * PyTorch: `torch.nn.functional.logsigmoid`.
  * @example
- * logSigmoid([0]).item(); // => -Math.LN2
+ * logSigmoid([0]).item(); // => -0.6931471805599453
  */
 export const logSigmoid = (input: TensorLike): Tensor => apply(LOG_SIGMOID, [toTensor('logSigmoid', 'input', input)], undefined);
 
@@ -125,10 +125,14 @@ export const xlogy = (x: TensorLike, y: TensorLike): Tensor =>
  * `log(e^a + e^b)` without overflow. Broadcasts.
  * PyTorch: `torch.logaddexp`.
  * @example
- * logAddExp([1000], [1000]).item(); // => 1000 + Math.LN2
+ * logAddExp([1000], [1000]).item(); // => 1000.6931471805599
  */
 export const logAddExp = (a: TensorLike, b: TensorLike): Tensor =>
   apply(LOG_ADD_EXP, [toTensor('logAddExp', 'a', a), toTensor('logAddExp', 'b', b)], undefined);
+/**
+ * `max(x, min)` in value (NaN stays NaN), with gradient 1 everywhere: what PyTorch's Gaussian NLL
+ * does to its variance (a clamp under `no_grad`, added back to the tensor itself). Library-internal.
+ */
 export const clampMinStraightThrough = (x: Tensor, min: number): Tensor => apply(CLAMP_MIN_STRAIGHT_THROUGH, [x], min);
 
 /** This module's primitives, for the engine's registry (engine/registry.ts). */
