@@ -46,7 +46,10 @@ const heatmap = chart(charts, 'chart-energy', {
   ],
 }, 'E(x, y), darker is lower (clipped at 8); ◆ the noise-free answer, ○ the answer the model picks');
 const side = document.createElement('div');
-side.append(reportTable, flag);
+const reportWrap = document.createElement('div');
+reportWrap.className = 'scroll';
+reportWrap.append(reportTable);
+side.append(reportWrap, flag);
 charts.append(side);
 const lossChart = chart(row(s, 'charts'), 'chart-ebm-loss', {
   height: 140, data: { name: 'history' }, mark: 'line',
@@ -66,7 +69,7 @@ function draw(): void {
     ['collapsed', 'spread ≤ 0.1 · margin', r.collapsed],
   ];
   reportTable.innerHTML = '<caption>ebm.marginReport, held-out</caption>' + rowsOf.map(([k, what, v]) =>
-    `<tr><th scope="row">${k}</th><td id="report-${k}" data-value="${v}">${typeof v === 'boolean' ? v : fmt(v)}</td><td style="text-align:left">${what}</td></tr>`).join('');
+    `<tr><th scope="row">${k}</th><td id="report-${k}" data-value="${v}">${typeof v === 'boolean' ? v : fmt(v)}</td><td class="note">${what}</td></tr>`).join('');
   flag.innerHTML = r.collapsed ? '<span class="flag">collapsed</span> the energy surface is flat: every answer has nearly the same energy.' : '<span class="ok">not collapsed</span>';
   void heatmap.then((v) => {
     update(v, 'cells', GRID.flatMap((x, i) => e[i].map((en, y) => ({ x, y, e: Math.min(en, 8) }))));
