@@ -7,10 +7,18 @@ import type { Tensor } from '../engine/index.js';
 import type { CtcLossOptions } from '../ctc/index.js';
 import { ctcLoss } from '../ctc/index.js';
 import type {
-  BceLossOptions, BceWithLogitsLossOptions, CosineEmbeddingLossOptions, CrossEntropyLossOptions, GaussianNllLossOptions, HingeEmbeddingLossOptions, HuberLossOptions, KlDivLossOptions, L1LossOptions, MarginRankingLossOptions, MseLossOptions, MultiLabelMarginLossOptions, MultiLabelSoftMarginLossOptions, MultiMarginLossOptions, NllLossOptions, PoissonNllLossOptions, SmoothL1LossOptions, SoftMarginLossOptions, TripletMarginLossOptions, TripletMarginWithDistanceLossOptions,
+  BceLossOptions, BceWithLogitsLossOptions, CosineEmbeddingLossOptions, CrossEntropyLossOptions,
+  GaussianNllLossOptions, HingeEmbeddingLossOptions, HuberLossOptions, KlDivLossOptions,
+  L1LossOptions, MarginRankingLossOptions, MseLossOptions, MultiLabelMarginLossOptions,
+  MultiLabelSoftMarginLossOptions, MultiMarginLossOptions, NllLossOptions,
+  PoissonNllLossOptions, SmoothL1LossOptions, SoftMarginLossOptions, TripletMarginLossOptions,
+  TripletMarginWithDistanceLossOptions,
 } from '../losses/index.js';
 import {
-  mseLoss, l1Loss, smoothL1Loss, huberLoss, poissonNllLoss, gaussianNllLoss, bceLoss, bceWithLogitsLoss, klDivLoss, nllLoss, crossEntropyLoss, multiMarginLoss, multiLabelSoftMarginLoss, multiLabelMarginLoss, marginRankingLoss, tripletMarginLoss, tripletMarginWithDistanceLoss, softMarginLoss, hingeEmbeddingLoss, cosineEmbeddingLoss,
+  mseLoss, l1Loss, smoothL1Loss, huberLoss, poissonNllLoss, gaussianNllLoss, bceLoss,
+  bceWithLogitsLoss, klDivLoss, nllLoss, crossEntropyLoss, multiMarginLoss,
+  multiLabelSoftMarginLoss, multiLabelMarginLoss, marginRankingLoss, tripletMarginLoss,
+  tripletMarginWithDistanceLoss, softMarginLoss, hingeEmbeddingLoss, cosineEmbeddingLoss,
 } from '../losses/index.js';
 import { checkOptions } from './check.js';
 import { Module } from './module.js';
