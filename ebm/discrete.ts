@@ -13,7 +13,7 @@ import type { Schema } from '../engine/internal.js';
 import { crossEntropyPositions, custom, describe, fail, fmtShape, margin, oneOf, reduce } from '../engine/internal.js';
 import { energiesArg, lossOptions, positiveOne, targetsArg } from './args.js';
 import { correctAndOffending } from './offending.js';
-import type { BetaOptions, GammaOptions, Lvq2Options, MarginOptions, PairOptions, PairRule } from './pair.js';
+import type { BetaOptions, GammaOptions, Lvq2Options, MarginOptions, EbmLossOptions, PairRule } from './pair.js';
 import { RULES } from './pair.js';
 
 /** Checks everything, then applies a pair rule to `E(Y^i)` and `Ē`. */
@@ -57,7 +57,7 @@ function prepare<S extends Schema>(fn: string, energies: unknown, targets: unkno
  * @example
  * ebm.energyLoss([[0.5, 2.0, 1.0], [3.0, 1.0, 1.5]], [0, 2]).item(); // => 1.0
  */
-export function energyLoss(energies: TensorLike, targets: TensorLike, opts?: PairOptions): Tensor {
+export function energyLoss(energies: TensorLike, targets: TensorLike, opts?: EbmLossOptions): Tensor {
   const { o, e, idx } = prepare('energyLoss', energies, targets, opts, {});
   return reduce(e.gather(1, idx).reshape([idx.shape[0]]), o.reduction); // [P]
 }
@@ -118,7 +118,7 @@ export function nllLoss(energies: TensorLike, targets: TensorLike, opts?: BetaOp
  * @example
  * ebm.perceptronLoss([[0.5, 2.0, 1.0], [3.0, 1.0, 1.5]], [0, 2], { reduction: 'none' }).toArray(); // => [0, 0.5]
  */
-export function perceptronLoss(energies: TensorLike, targets: TensorLike, opts?: PairOptions): Tensor {
+export function perceptronLoss(energies: TensorLike, targets: TensorLike, opts?: EbmLossOptions): Tensor {
   const { o, e, idx } = prepare('perceptronLoss', energies, targets, opts, {});
   return reduce(e.gather(1, idx).reshape([idx.shape[0]]).sub(e.min(1)), o.reduction); // [P]
 }
@@ -178,7 +178,7 @@ export function hingeLoss(energies: TensorLike, targets: TensorLike, opts?: Marg
  * @example
  * ebm.logLoss([[0.5, 2.0, 1.0], [3.0, 1.0, 1.5]], [0, 2], { reduction: 'none' }).toArray(); // => [0.474077, 0.974077]
  */
-export function logLoss(energies: TensorLike, targets: TensorLike, opts?: PairOptions): Tensor {
+export function logLoss(energies: TensorLike, targets: TensorLike, opts?: EbmLossOptions): Tensor {
   return viaPair('logLoss', RULES.log, energies, targets, opts);
 }
 
@@ -284,7 +284,7 @@ export function lvq2Loss(energies: TensorLike, targets: TensorLike, opts?: Lvq2O
  * @example
  * ebm.mceLoss([[0.5, 2.0, 1.0], [3.0, 1.0, 1.5]], [0, 2], { reduction: 'none' }).toArray(); // => [0.377541, 0.622459]
  */
-export function mceLoss(energies: TensorLike, targets: TensorLike, opts?: PairOptions): Tensor {
+export function mceLoss(energies: TensorLike, targets: TensorLike, opts?: EbmLossOptions): Tensor {
   return viaPair('mceLoss', RULES.mce, energies, targets, opts);
 }
 
@@ -316,7 +316,7 @@ export function meeLoss(energies: TensorLike, targets: TensorLike, opts?: BetaOp
   return reduce(logP.exp().neg().add(1), o.reduction);
 }
 
-export interface PairwiseHingeOptions extends PairOptions {
+export interface PairwiseHingeOptions extends EbmLossOptions {
   /**
    * The margin `C(Y^i, y)`: a finite number (the same for every pair, default 1), a `[K, K]`
    * Tensor indexed `C[Y^i][y]`, or a function `(yi, y) => number`.

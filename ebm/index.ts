@@ -10,7 +10,7 @@ export {
 } from './discrete.js';
 export type { PairwiseHingeOptions } from './discrete.js';
 export { pair } from './pair.js';
-export type { PairOptions, MarginOptions, BetaOptions, GammaOptions, Lvq2Options, PairLoss } from './pair.js';
+export type { EbmLossOptions, MarginOptions, BetaOptions, GammaOptions, Lvq2Options, PairLoss } from './pair.js';
 export { mostOffendingIncorrect } from './offending.js';
 export { mostOffendingIncorrectContinuous } from './continuous.js';
 export type { ContinuousOptions } from './continuous.js';

@@ -11,23 +11,23 @@ import type { Parsed, Schema } from '../engine/internal.js';
 import { margin, reduce } from '../engine/internal.js';
 import { lossOptions, pairArgs, positiveOne } from './args.js';
 
-export interface PairOptions {
+export interface EbmLossOptions {
   /** `'mean'` (default): `1/P Σ`, the loss functional's average; `'sum'`; `'none'`: one loss per sample. */
   reduction?: Reduction;
 }
-export interface MarginOptions extends PairOptions {
+export interface MarginOptions extends EbmLossOptions {
   /** The margin `m`: any finite number (default 1). */
   margin?: number;
 }
-export interface BetaOptions extends PairOptions {
+export interface BetaOptions extends EbmLossOptions {
   /** The inverse temperature `β > 0` (default 1). */
   beta?: number;
 }
-export interface GammaOptions extends PairOptions {
+export interface GammaOptions extends EbmLossOptions {
   /** The weight `γ > 0` of the pull-up term (default 1). */
   gamma?: number;
 }
-export interface Lvq2Options extends PairOptions {
+export interface Lvq2Options extends EbmLossOptions {
   /** The cap `M` of the loss: any finite number, as every margin (default 1). */
   margin?: number;
   /** The scale `δ > 0` of the relative gap (default 1). */
@@ -121,13 +121,13 @@ function pairForm<S extends Schema>(name: string, r: PairRule<S>, e: unknown, eB
  */
 export const pair = {
   /** `E`: the energy loss; Ē only fixes the shape. Margin: none. */
-  energy: (E: TensorLike, Ebar: TensorLike, opts?: PairOptions): Tensor => pairForm('energy', RULES.energy, E, Ebar, opts),
+  energy: (E: TensorLike, Ebar: TensorLike, opts?: EbmLossOptions): Tensor => pairForm('energy', RULES.energy, E, Ebar, opts),
   /** `max(0, E - Ē)`: the perceptron loss over two answers. Margin: 0. */
-  perceptron: (E: TensorLike, Ebar: TensorLike, opts?: PairOptions): Tensor => pairForm('perceptron', RULES.perceptron, E, Ebar, opts),
+  perceptron: (E: TensorLike, Ebar: TensorLike, opts?: EbmLossOptions): Tensor => pairForm('perceptron', RULES.perceptron, E, Ebar, opts),
   /** `max(0, m + E - Ē)`, `margin = 1`. Margin: m. */
   hinge: (E: TensorLike, Ebar: TensorLike, opts?: MarginOptions): Tensor => pairForm('hinge', RULES.hinge, E, Ebar, opts),
   /** `log(1 + exp(E - Ē))`. Margin: > 0. */
-  log: (E: TensorLike, Ebar: TensorLike, opts?: PairOptions): Tensor => pairForm('log', RULES.log, E, Ebar, opts),
+  log: (E: TensorLike, Ebar: TensorLike, opts?: EbmLossOptions): Tensor => pairForm('log', RULES.log, E, Ebar, opts),
   /** `E² + max(0, m - Ē)²`, `margin = 1`. Margin: m. */
   squareSquare: (E: TensorLike, Ebar: TensorLike, opts?: MarginOptions): Tensor => pairForm('squareSquare', RULES.squareSquare, E, Ebar, opts),
   /** `E² + γ exp(-Ē)`, `gamma = 1`. Margin: > 0. */
@@ -135,7 +135,7 @@ export const pair = {
   /** `min(M, max(0, (E - Ē) / (δ Ē)))`, `margin = 1` (M), `delta = 1`; positive energies. Margin: 0. */
   lvq2: (E: TensorLike, Ebar: TensorLike, opts?: Lvq2Options): Tensor => pairForm('lvq2', RULES.lvq2, E, Ebar, opts),
   /** `σ(E - Ē)`. Margin: > 0. */
-  mce: (E: TensorLike, Ebar: TensorLike, opts?: PairOptions): Tensor => pairForm('mce', RULES.mce, E, Ebar, opts),
+  mce: (E: TensorLike, Ebar: TensorLike, opts?: EbmLossOptions): Tensor => pairForm('mce', RULES.mce, E, Ebar, opts),
   /** `E + (1/β) log(exp(-βE) + exp(-βĒ))`, `beta = 1`. Margin: > 0. */
   nll: (E: TensorLike, Ebar: TensorLike, opts?: BetaOptions): Tensor => pairForm('nll', RULES.nll, E, Ebar, opts),
   /** `σ(β(E - Ē))`, `beta = 1`. Margin: > 0. */
