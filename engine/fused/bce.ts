@@ -9,9 +9,9 @@
  *   needs; one backward pass writes the gradient. Composed from engine ops it would make about
  *   ten intermediate tensors of the input's size.
  *
- * Composed twins: spec/losses/probabilistic.spec.ts checks both kernels against plain-loop
- * references of PyTorch's formulas, against PyTorch's fixtures, and by gradient checks;
- * `bceWithLogitsLoss` also equals `bceLoss(sigmoid(x))` there where neither clamps.
+ * Composed twins: spec/losses/probabilistic.spec.ts checks each kernel against its composition
+ * from engine ops (values and gradients), against plain-loop references of PyTorch's formulas for
+ * every weight shape and reduction, against PyTorch's fixtures, and by gradient checks.
  *
  * `weight` and `posWeight` are attributes, read at the input's shape, not graph inputs:
  * PyTorch does not differentiate with respect to them, and the callers refuse them when they
