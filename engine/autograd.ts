@@ -416,7 +416,8 @@ export function gradientsOf(fn: string, y: Tensor, wrt: readonly Tensor[], seed:
   return wrt.map((t) => found.get(t) ?? new Float64Array(t.size));
 }
 
-type Differentiable = (...inputs: Tensor[]) => Tensor;
+/** A function of tensors to one tensor: what `grad`, `valueAndGrad` and `gradCheck` differentiate. */
+export type Differentiable = (...inputs: Tensor[]) => Tensor;
 
 /** Fresh leaves sharing each input's data, so that the caller's tensors and graphs stay untouched. */
 function leavesFor(fn: string, inputs: unknown): Tensor[] {

@@ -8,7 +8,9 @@ import type { Shape } from './shape.js';
 import { checkSize, sameShape, sizeOf } from './shape.js';
 import { Tensor } from './tensor.js';
 
-export type NestedNumbers = number | readonly NestedNumbers[];
+// One definition of nested arrays, beside the Tensor's toArray that returns them.
+import type { NestedNumbers } from './tensor.js';
+export type { NestedNumbers };
 
 /** What every tensor argument accepts: a Tensor, or values converted to a constant Tensor. */
 export type TensorLike = Tensor | NestedNumbers | Float64Array;

@@ -7,6 +7,7 @@
  * for small inputs where a failure should point at one entry.
  */
 import { gradientsOf, noGrad } from './autograd.js';
+import type { Differentiable } from './autograd.js';
 import { describe } from './errors.js';
 import { custom, number, oneOf, parseOptions } from './options.js';
 import { Rng, seedArg } from './random.js';
@@ -48,8 +49,6 @@ export interface GradCheckReport {
   error?: string;
 }
 
-type Fn = (...inputs: Tensor[]) => Tensor;
-
 function randomLike(rng: Rng, n: number): Float64Array {
   const v = new Float64Array(n);
   for (let i = 0; i < n; i++) v[i] = rng.normal();
@@ -67,7 +66,7 @@ function dot(a: Float64Array, b: Float64Array): number {
  * differences. Never throws: a failure or an exception is reported in the result. The inputs'
  * data and existing gradients are left as they were.
  */
-export function gradCheck(fn: Fn, inputs: readonly Tensor[], opts?: GradCheckOptions): GradCheckReport {
+export function gradCheck(fn: Differentiable, inputs: readonly Tensor[], opts?: GradCheckOptions): GradCheckReport {
   const mode = (opts as { mode?: unknown } | undefined)?.mode === 'full' ? 'full' : 'vjp';
   const report: GradCheckReport = { ok: false, maxAbsError: 0, maxRelError: 0, mode, checks: 0, failures: [] };
   const list: readonly unknown[] = Array.isArray(inputs) ? inputs : [];
@@ -155,7 +154,7 @@ export function gradCheck(fn: Fn, inputs: readonly Tensor[], opts?: GradCheckOpt
   return report;
 }
 
-function output(fn: Fn, inputs: readonly Tensor[]): Tensor {
+function output(fn: Differentiable, inputs: readonly Tensor[]): Tensor {
   const y = fn(...inputs);
   if (!(y instanceof Tensor)) throw new Error(`gradCheck: fn must return a Tensor, got ${describe(y)}`);
   return y;

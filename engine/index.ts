@@ -10,7 +10,7 @@ export { toArray1d, toArray2d, toArray3d } from './to-array.js';
 export { setPrintOptions, getPrintOptions } from './format.js';
 export type { PrintOptions } from './format.js';
 export { noGrad, isGradEnabled, primitive, apply, grad, valueAndGrad, emptyCache, setCacheLimit, cacheBytes } from './autograd.js';
-export type { AnyPrimitive, BackwardCtx, BackwardOptions, DenseGrad, Forward, Grad, Node, Primitive, SparseGrad } from './autograd.js';
+export type { AnyPrimitive, BackwardCtx, BackwardOptions, DenseGrad, Differentiable, Forward, Grad, Node, Primitive, SparseGrad } from './autograd.js';
 export type { Shape } from './shape.js';
 export type { TensorLike } from './convert.js';
 export type { Reduction } from './options.js';
