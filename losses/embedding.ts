@@ -46,7 +46,7 @@ export interface TripletMarginLossOptions {
  * Triplet margin loss: pulls each anchor towards its positive and pushes it from its negative
  * until the negative is `margin` farther than the positive.
  *
- * Formula: `loss_i = max(0, margin + d(a_i, p_i) - d(a_i, n_i))`, with
+ * `loss_i = max(0, margin + d(a_i, p_i) - d(a_i, n_i))`, with
  * `d(x, y) = ‖x - y + eps‖_p = (Σ_j |x_j - y_j + eps|^p)^(1/p)`; with `swap`, `d(a_i, n_i)` is
  * replaced by `min(d(a_i, n_i), d(p_i, n_i))`.
  *
@@ -108,7 +108,7 @@ export interface TripletMarginWithDistanceLossOptions {
 /**
  * Triplet margin loss with any distance: `tripletMarginLoss` with `d` supplied by the caller.
  *
- * Formula: `loss_i = max(0, d(a_i, p_i) - d(a_i, n_i) + margin)`; with `swap`, `d(a_i, n_i)` is
+ * `loss_i = max(0, d(a_i, p_i) - d(a_i, n_i) + margin)`; with `swap`, `d(a_i, n_i)` is
  * replaced by `min(d(a_i, n_i), d(p_i, n_i))`.
  *
  * @param anchor `[N, *]` (any shape of at least one dim that `distanceFunction` accepts).
@@ -175,7 +175,7 @@ export interface CosineEmbeddingLossOptions {
  * Cosine embedding loss: makes the cosine of similar pairs (`y = 1`) reach 1 and that of
  * dissimilar pairs (`y = -1`) fall to `margin`.
  *
- * Formula: `cos_i = x1_i·x2_i / sqrt((‖x1_i‖² + ε)(‖x2_i‖² + ε))` with ε = 1e-12 (ATen's float
+ * `cos_i = x1_i·x2_i / sqrt((‖x1_i‖² + ε)(‖x2_i‖² + ε))` with ε = 1e-12 (ATen's float
  * constant, 9.999999960041972e-13 exactly); `loss_i = 1 - cos_i` where `y_i = 1`, `max(0, cos_i - margin)` where `y_i = -1`, else 0.
  *
  * @param x1 `[N, D]` or `[D]`.

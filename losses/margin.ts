@@ -21,7 +21,7 @@ export interface MarginRankingLossOptions {
 /**
  * Margin ranking loss: asks `x1` to rank above `x2` by `margin` where `y = 1`, below where `y = -1`.
  *
- * Formula: `loss_i = max(0, -y_i (x1_i - x2_i) + margin)`.
+ * `loss_i = max(0, -y_i (x1_i - x2_i) + margin)`.
  *
  * @param x1 any shape `[*]`.
  * @param x2 the shape of `x1`.
@@ -63,7 +63,7 @@ export interface SoftMarginLossOptions {
 /**
  * Soft margin loss: the logistic loss of a two-class classifier with labels ±1.
  *
- * Formula: `loss_i = log(1 + exp(-y_i x_i))`, evaluated as
+ * `loss_i = log(1 + exp(-y_i x_i))`, evaluated as
  * `max(z, 0) + log1p(exp(-|z|))` with `z = -y_i x_i`.
  *
  * @param input any shape `[*]` (scores).
@@ -109,7 +109,7 @@ export interface HingeEmbeddingLossOptions {
  * Hinge embedding loss: for a distance `x` between a pair, `x` itself for similar pairs
  * (`y = 1`) and `max(0, margin - x)` for dissimilar ones (`y = -1`).
  *
- * Formula: `loss_i = (y_i ≠ 1 ? max(0, margin - x_i) : 0) + (y_i ≠ -1 ? x_i : 0)`, PyTorch's two
+ * `loss_i = (y_i ≠ 1 ? max(0, margin - x_i) : 0) + (y_i ≠ -1 ? x_i : 0)`, PyTorch's two
  * `where`s: a target that is neither 1 nor -1 (NaN included) gets both terms.
  *
  * @param input any shape `[*]` (usually a distance, e.g. an L1 distance between embeddings).

@@ -98,7 +98,7 @@ const beats = (v: number, best: number, s: number): boolean => (v !== v ? best =
 /**
  * Batch-hard triplet mining: for each anchor, its farthest positive and its closest negative.
  *
- * Formula: for every row `a` that has another row of its label and a row of another label,
+ * For every row `a` that has another row of its label and a row of another label,
  * `p = argmax_{j ≠ a, y_j = y_a} d(a, j)` and `n = argmin_{k: y_k ≠ y_a} d(a, k)`, with
  * `d(i, j) = ‖x_i - x_j‖_p`. Rows without a positive or without a negative are not anchors.
  *
@@ -153,7 +153,7 @@ export function mineBatchHard(embeddings: Tensor, labels: TensorLike, opts?: Min
  * Semi-hard triplet mining (FaceNet): for each anchor-positive pair, the closest negative that is
  * farther than the positive but within the margin; the hardest negative when there is none.
  *
- * Formula: for every ordered pair `(a, p)`, `a ≠ p`, `y_a = y_p`, with a negative available,
+ * For every ordered pair `(a, p)`, `a ≠ p`, `y_a = y_p`, with a negative available,
  * `n = argmin { d(a, k) : y_k ≠ y_a, d(a, p) < d(a, k) < d(a, p) + margin }`, or, when that set is
  * empty, `n = argmin_{k: y_k ≠ y_a} d(a, k)`; `d(i, j) = ‖x_i - x_j‖_p`.
  *
