@@ -70,6 +70,14 @@ export type AnyPrimitive = Primitive<any, any>;
 const declared: AnyPrimitive[] = [];
 
 /**
+ * A module's table of primitives, keyed by name, for the registry. Its type keeps the names and
+ * forgets each node's private attribute and saved-state types, so declarations can name it.
+ */
+export function primitiveTable<K extends string>(table: Record<K, AnyPrimitive>): Record<K, AnyPrimitive> {
+  return table;
+}
+
+/**
  * Declares a graph node: its forward rule and, beside it, its backward rule (the vector-Jacobian
  * product). The library declares its own nodes this way; so can a user, for an op of their own.
  *

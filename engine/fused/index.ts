@@ -4,6 +4,7 @@
  * composed twin is tested). losses/ and ebm/ reach them through engine/internal.ts; the engine's
  * registry lists them through `fusedPrimitives`.
  */
+import { primitiveTable } from '../autograd.js';
 import { BCE, BCE_WITH_LOGITS } from './bce.js';
 import { COSINE_EMBEDDING } from './cosine-embedding.js';
 import { CROSS_ENTROPY } from './cross-entropy.js';
@@ -19,11 +20,11 @@ export { tripletMarginRows } from './triplet-margin.js';
 export type { TripletAttrs } from './triplet-margin.js';
 
 /** Every fused loss primitive, by its name, for the engine's registry. */
-export const fusedPrimitives = {
+export const fusedPrimitives = primitiveTable({
   bceLoss: BCE,
   bceWithLogitsLoss: BCE_WITH_LOGITS,
   cosineEmbeddingLoss: COSINE_EMBEDDING,
   crossEntropy: CROSS_ENTROPY,
   smoothL1Beta0: SMOOTH_L1_BETA0,
   tripletMarginLoss: TRIPLET_MARGIN,
-};
+});

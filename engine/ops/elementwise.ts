@@ -4,7 +4,7 @@
  * Subgradients at kinks follow PyTorch and are written down beside each rule.
  */
 import type { Grad, Primitive } from '../autograd.js';
-import { applyPrimitive as apply, primitive, takeBuffer } from '../autograd.js';
+import { applyPrimitive as apply, primitive, primitiveTable, takeBuffer } from '../autograd.js';
 import { fail } from '../errors.js';
 import type { Shape } from '../shape.js';
 import { broadcastData, broadcastShapes, sameShape } from '../shape.js';
@@ -765,9 +765,9 @@ export const eq = compare('eq', (u, v) => u === v);
 export const ne = compare('ne', (u, v) => u !== v);
 
 /** This module's primitives, for the engine's registry (engine/registry.ts). */
-export const elementwisePrimitives = {
+export const elementwisePrimitives = primitiveTable({
   neg: NEG, exp: EXP, log: LOG, log1p: LOG1P, sqrt: SQRT, abs: ABS, sigmoid: SIGMOID, tanh: TANH, relu: RELU,
   softplus: SOFTPLUS, clamp: CLAMP, add: ADD, sub: SUB, mul: MUL, div: DIV, pow: POW, maximum: MAXIMUM,
   minimum: MINIMUM, addScalar: ADD_SCALAR, subScalar: SUB_SCALAR, rsubScalar: RSUB_SCALAR, mulScalar: MUL_SCALAR,
   divScalar: DIV_SCALAR, rdivScalar: RDIV_SCALAR, powScalar: POW_SCALAR, where: WHERE,
-};
+});

@@ -1,5 +1,5 @@
 /** Matrix products (register-blocked kernels in engine/kernels/gemm.ts, split over threads by engine/threads/pool.ts, batch broadcasting) and vector norms. */
-import { applyPrimitive as apply, primitive } from '../autograd.js';
+import { applyPrimitive as apply, primitive, primitiveTable } from '../autograd.js';
 import { addPNormDistanceGrad, pNormDistance } from '../numerics.js';
 import { parallelGemm } from '../threads/pool.js';
 import type { TensorLike } from '../convert.js';
@@ -131,4 +131,4 @@ export function norm(x: TensorLike, p = 2, dim?: Dims, keepDim = false): Tensor 
 
 
 /** This module's primitives, for the engine's registry (engine/registry.ts). */
-export const matmulPrimitives = { matmul: MATMUL, norm: NORM };
+export const matmulPrimitives = primitiveTable({ matmul: MATMUL, norm: NORM });

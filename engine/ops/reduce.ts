@@ -3,7 +3,7 @@
  * form the middle block. Reduced dims that are not adjacent are first permuted to the end
  * (a recorded op, so its gradient comes for free).
  */
-import { applyPrimitive as apply, primitive, takeBuffer } from '../autograd.js';
+import { applyPrimitive as apply, primitive, primitiveTable, takeBuffer } from '../autograd.js';
 import { describe, fail, fmtShape } from '../errors.js';
 import type { Shape } from '../shape.js';
 import { normDim, reducedShape, sizeOf } from '../shape.js';
@@ -354,4 +354,4 @@ export const argMax = (x: TensorLike, dim?: number | null, keepDim = false): Ten
 export const argMin = (x: TensorLike, dim?: number | null, keepDim = false): Tensor => argExtreme('argMin', x, dim, keepDim);
 
 /** This module's primitives, for the engine's registry (engine/registry.ts). */
-export const reductionPrimitives = { sum: SUM, max: MAX, min: MIN, minExcluding: MIN_EXCLUDING, logSumExp: LSE };
+export const reductionPrimitives = primitiveTable({ sum: SUM, max: MAX, min: MIN, minExcluding: MIN_EXCLUDING, logSumExp: LSE });

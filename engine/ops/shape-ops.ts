@@ -1,6 +1,6 @@
 /** Shape primitives: reshapes share storage; permutes, slices and gathers copy. */
 import type { Grad } from '../autograd.js';
-import { applyPrimitive as apply, primitive } from '../autograd.js';
+import { applyPrimitive as apply, primitive, primitiveTable } from '../autograd.js';
 import { describe, fail, fmtShape } from '../errors.js';
 import type { Shape } from '../shape.js';
 import { broadcastData, canBroadcastTo, checkSize, normDim, sameShape, sizeOf, stridesOf } from '../shape.js';
@@ -418,4 +418,4 @@ export function stack(list: readonly Tensor[], dim = 0): Tensor {
 }
 
 /** This module's primitives, for the engine's registry (engine/registry.ts). */
-export const shapePrimitives = { reshape: RESHAPE, permute: PERMUTE, expand: EXPAND, gather: GATHER, slice: SLICE, concat: CONCAT };
+export const shapePrimitives = primitiveTable({ reshape: RESHAPE, permute: PERMUTE, expand: EXPAND, gather: GATHER, slice: SLICE, concat: CONCAT });

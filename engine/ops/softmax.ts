@@ -2,7 +2,7 @@
  * softmax and logSoftmax as fused primitives: composing them from exp/sum/log would overflow
  * for large logits, and the fused backward needs one pass instead of four.
  */
-import { applyPrimitive as apply, primitive, takeBuffer } from '../autograd.js';
+import { applyPrimitive as apply, primitive, primitiveTable, takeBuffer } from '../autograd.js';
 import { rangeMax, sumExpShifted } from '../numerics.js';
 import { normDim, sizeOf } from '../shape.js';
 import type { TensorLike } from '../convert.js';
@@ -119,4 +119,4 @@ export function logSoftmax(input: TensorLike, dim: number): Tensor {
 }
 
 /** This module's primitives, for the engine's registry (engine/registry.ts). */
-export const softmaxPrimitives = { logSoftmax: LOG_SOFTMAX, softmax: SOFTMAX };
+export const softmaxPrimitives = primitiveTable({ logSoftmax: LOG_SOFTMAX, softmax: SOFTMAX });

@@ -3,7 +3,7 @@
  * an exact log-sigmoid, `x log y` with `0 log y = 0`, `log(e^a + e^b)`, and a clamp whose gradient
  * is the identity. Each is one primitive, so every loss that uses one computes the same numbers.
  */
-import { applyPrimitive as apply, primitive, takeBuffer } from '../autograd.js';
+import { applyPrimitive as apply, primitive, primitiveTable, takeBuffer } from '../autograd.js';
 import { broadcastData, broadcastShapes, sameShape } from '../shape.js';
 import type { Shape } from '../shape.js';
 import { logAddExp as logAddExpScalar, sigmoidExact, softplusExact } from '../numerics.js';
@@ -136,4 +136,4 @@ export const logAddExp = (a: TensorLike, b: TensorLike): Tensor =>
 export const clampMinStraightThrough = (x: Tensor, min: number): Tensor => apply(CLAMP_MIN_STRAIGHT_THROUGH, [x], min);
 
 /** This module's primitives, for the engine's registry (engine/registry.ts). */
-export const specialPrimitives = { logSigmoid: LOG_SIGMOID, xlogy: XLOGY, logAddExp: LOG_ADD_EXP, clampMinStraightThrough: CLAMP_MIN_STRAIGHT_THROUGH };
+export const specialPrimitives = primitiveTable({ logSigmoid: LOG_SIGMOID, xlogy: XLOGY, logAddExp: LOG_ADD_EXP, clampMinStraightThrough: CLAMP_MIN_STRAIGHT_THROUGH });
