@@ -150,6 +150,6 @@ export const nnGru: Row = {
   sizes: `input ${I}, hidden ${H}, T=${T}, batch ${N}`,
   goals: { fused: within(1.5), torch1: faster() },
   torch: { kind: 'gru', sizes: { T, N, I, H } },
-  about: "lossgrad composes the gates from engine ops (two matmuls per step); the loop is the recursion and its backward by hand; torch is nn.GRU",
+  about: 'lossgrad is two matmuls and one fused gate node (gruGates) per step; the loop is the recursion and its backward by hand; torch is nn.GRU',
   prepare,
 };
