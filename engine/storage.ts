@@ -7,8 +7,8 @@
  * with `new Function` (ndarray-ops at import, ndarray on the first view of each rank), which a
  * page whose Content-Security-Policy lacks 'unsafe-eval' refuses, so lossgrad failed to load
  * there. The plain loops below need no code generation and, measured on the engine's copies
- * (README, "Strided copies"), are as fast or faster; ndarray-ops stays a dev dependency, as the
- * independent oracle of spec/engine/storage.spec.ts.
+ * (README, "Use lossgrad in your project"), are as fast or faster; ndarray-ops stays a dev
+ * dependency, as the independent oracle of spec/engine/storage.spec.ts.
  */
 import type { Shape } from './shape.js';
 import { sizeOf, stridesOf } from './shape.js';
