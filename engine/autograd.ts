@@ -295,6 +295,8 @@ function record<A, S>(prim: Primitive<A, S>, inputs: readonly Tensor[], attrs: A
   return out;
 }
 
+const NO_INPUTS: readonly Tensor[] = [];
+
 function topoOrder(root: Tensor): Tensor[] {
   // Iterative post-order DFS: a 100,000-op chain would overflow a recursive one.
   const order: Tensor[] = [];
@@ -303,7 +305,7 @@ function topoOrder(root: Tensor): Tensor[] {
   const next: number[] = [0];
   while (stack.length > 0) {
     const t = stack[stack.length - 1];
-    const inputs = t.node ? t.node.inputs : [];
+    const inputs = t.node ? t.node.inputs : NO_INPUTS;
     const i = next[next.length - 1];
     if (i < inputs.length) {
       next[next.length - 1] = i + 1;
@@ -367,18 +369,20 @@ function propagate(fn: string, root: Tensor, seed: Float64Array, retain: boolean
       leaf(t, g);
       continue;
     }
-    const needs = node.inputs.map((x) => x.requiresGrad);
-    const out = node.prim.backward(g, { inputs: node.inputs, attrs: node.attrs, saved: node.saved as never, out: t, needs });
+    const inputs = node.inputs;
+    const needs = inputs.map((x) => x.requiresGrad);
+    const out = node.prim.backward(g, { inputs, attrs: node.attrs, saved: node.saved as never, out: t, needs });
     // `g` is no longer needed by this node, so a rule that passes it through (add, reshape)
     // hands it to its first consumer without a copy; only a second consumer gets a copy.
     let gHanded = false;
     let gShared = false;
-    node.inputs.forEach((x, i) => {
+    for (let i = 0; i < inputs.length; i++) {
       const gi = out[i];
-      if (!needs[i] || gi === null || gi === undefined) return;
+      if (!needs[i] || gi === null || gi === undefined) continue;
+      const x = inputs[i];
       if ('index' in gi) {
         scatterGrad(node.prim.name, i, x, gi, grads);
-        return;
+        continue;
       }
       let data = fitGrad(node.prim.name, i, x, gi);
       if (data === g) {
@@ -391,7 +395,7 @@ function propagate(fn: string, root: Tensor, seed: Float64Array, retain: boolean
         for (let k = 0; k < prev.length; k++) prev[k] += data[k];
         if (data === g) gHanded = false;
       }
-    });
+    }
     // Once no gradient holds it, the incoming buffer is dead: the next rules may reuse it.
     if (!gHanded && !gShared) recycle(g);
     if (!retain) {

@@ -1,4 +1,5 @@
 import { describe, fail, fmtShape } from './errors.js';
+import { pairwiseRowScratch, pairwiseRowSum, pairwiseSum } from './numerics.js';
 
 export type Shape = readonly number[];
 
@@ -93,6 +94,19 @@ export function broadcastIndex(from: Shape, to: Shape): Int32Array {
   return map;
 }
 
+/**
+ * How many times `from` repeats, whole, to fill `to` when it is a trailing block of `to` (a bias
+ * `[C]` against `[N, C]`, after dropping its leading 1s), else 0.
+ */
+function tileCount(from: Shape, to: Shape): number {
+  let f = 0;
+  while (f < from.length && from[f] === 1) f++;
+  const off = to.length - (from.length - f);
+  if (off < 0) return 0;
+  for (let i = f; i < from.length; i++) if (from[i] !== to[off + i - f]) return 0;
+  return sizeOf(to.slice(0, off));
+}
+
 /** Reads `data` (of shape `from`) broadcast to `to` into a new buffer. */
 export function broadcastData(data: Float64Array, from: Shape, to: Shape): Float64Array {
   const n = sizeOf(to);
@@ -100,6 +114,12 @@ export function broadcastData(data: Float64Array, from: Shape, to: Shape): Float
   if (data.length === 1) return out.fill(data[0]);
   if (sameShape(from, to)) {
     out.set(data);
+    return out;
+  }
+  // A trailing block repeats whole: block copies instead of an index map.
+  const reps = tileCount(from, to);
+  if (reps > 0) {
+    for (let r = 0; r < reps; r++) out.set(data, r * data.length);
     return out;
   }
   const map = broadcastIndex(from, to);
@@ -111,9 +131,13 @@ export function broadcastData(data: Float64Array, from: Shape, to: Shape): Float
 export function sumToShape(data: Float64Array, from: Shape, to: Shape): Float64Array {
   const out = new Float64Array(sizeOf(to));
   if (out.length === 1) {
-    let s = 0;
-    for (let k = 0; k < data.length; k++) s += data[k];
-    out[0] = s;
+    out[0] = pairwiseSum(data, 0, data.length);
+    return out;
+  }
+  // `to` a trailing block of `from` (a bias gradient): column sums of a [reps, block] matrix.
+  const reps = tileCount(to, from);
+  if (reps > 0) {
+    pairwiseRowSum(data, 0, reps, out.length, out, 0, new Float64Array(pairwiseRowScratch(reps, out.length)));
     return out;
   }
   const map = broadcastIndex(to, from);
