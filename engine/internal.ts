@@ -15,6 +15,7 @@ export { clampMinStraightThrough } from './ops/special.js';
 export * as numerics from './numerics.js';
 export * from './fused/index.js';
 export * as ctcKernels from './fused/ctc.js';
+export { gruGates } from './fused/gru-gates.js';
 export { applyPrimitive, declaredPrimitives, gradientsOf, takeBuffer } from './autograd.js';
 export { PRIMITIVES } from './registry.js';
 export type { PrimitiveName } from './registry.js';

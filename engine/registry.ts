@@ -9,6 +9,7 @@
  */
 import type { AnyPrimitive } from './autograd.js';
 import { CTC_LOSS } from './fused/ctc.js';
+import { GRU_GATES } from './fused/gru-gates.js';
 import { fusedPrimitives } from './fused/index.js';
 import { elementwisePrimitives } from './ops/elementwise.js';
 import { matmulPrimitives } from './ops/linalg.js';
@@ -36,7 +37,9 @@ export type PrimitiveName =
   // fused loss kernels (engine/fused/)
   | 'bceLoss' | 'bceWithLogitsLoss' | 'cosineEmbeddingLoss' | 'crossEntropy' | 'smoothL1Beta0' | 'tripletMarginLoss'
   // CTC (engine/fused/ctc*.ts)
-  | 'ctcLoss';
+  | 'ctcLoss'
+  // one GRU step (engine/fused/gru-gates.ts, for nn.GRU)
+  | 'gruGates';
 
 export const PRIMITIVES = {
   ...elementwisePrimitives,
@@ -47,6 +50,7 @@ export const PRIMITIVES = {
   ...specialPrimitives,
   ...fusedPrimitives,
   ctcLoss: CTC_LOSS,
+  gruGates: GRU_GATES,
 } satisfies Record<PrimitiveName, AnyPrimitive>;
 
 // `satisfies` rejects a missing name; this rejects an extra one.

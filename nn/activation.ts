@@ -3,7 +3,7 @@
  * composition of engine ops, except where a function the engine lacks (erf for GELU, expm1 for
  * ELU) is computed here and joined to the graph by `withSlope`.
  */
-import { Tensor, tensor, where } from '../engine/index.js';
+import { Tensor, tensor, toTensor, where } from '../engine/internal.js';
 import { checkNumber, checkOptions, describe, fail, normDim } from './check.js';
 import { normalCdf, normalPdf } from './erf.js';
 import { Module } from './module.js';
@@ -33,7 +33,9 @@ function withSlope(x: Tensor, value: Float64Array, slope: Float64Array): Tensor 
  * @param approximate `'none'` (default) or `'tanh'`
  * @returns the shape of `x`
  */
-export function gelu(x: Tensor, approximate: 'none' | 'tanh' = 'none'): Tensor {
+export function gelu(input: Tensor, approximate: 'none' | 'tanh' = 'none'): Tensor {
+  const x = toTensor('gelu', 'input', input);
+  if (approximate !== 'none' && approximate !== 'tanh') fail('gelu', `approximate must be 'none' or 'tanh', got ${describe(approximate)}`);
   if (approximate === 'tanh') {
     const inner = x.add(x.pow(3).mul(0.044715)).mul(Math.sqrt(2 / Math.PI));
     return x.mul(inner.tanh().add(1)).mul(0.5);

@@ -1,31 +1,12 @@
 /** Argument checks shared by the layers: every error starts with the layer's name and names the argument. */
-import { Tensor } from '../engine/index.js';
+import { Tensor, describe, fail, fmtShape } from '../engine/internal.js';
 
-/** Throws an Error whose message starts with `where` (the layer or function). */
-export function fail(where: string, message: string): never {
-  throw new Error(`${where}: ${message}`);
-}
-
-/** Formats a shape as every lossgrad error prints it: `[3, 4]`. */
-export function fmtShape(shape: readonly number[]): string {
-  return `[${shape.join(', ')}]`;
-}
-
-/** Describes a value for an error message without dumping large arrays. */
-export function describe(value: unknown): string {
-  if (value === null) return 'null';
-  if (value === undefined) return 'undefined';
-  if (typeof value === 'number') return Number.isNaN(value) ? 'NaN' : String(value);
-  if (typeof value === 'string') return JSON.stringify(value);
-  if (Array.isArray(value)) return value.length <= 8 ? JSON.stringify(value) : `an array of length ${value.length}`;
-  if (value instanceof Tensor) return `a Tensor of shape ${fmtShape(value.shape)}`;
-  return typeof value;
-}
+export { describe, fail, fmtShape } from '../engine/internal.js';
 
 /** Throws when `opts` is not a plain object or has a key outside `allowed`. */
 export function checkOptions(where: string, opts: object | undefined, allowed: readonly string[]): void {
   if (opts === undefined) return;
-  if (opts === null || typeof opts !== 'object' || Array.isArray(opts)) fail(where, `options must be an object, got ${describe(opts)}`);
+  if (Object.prototype.toString.call(opts) !== '[object Object]') fail(where, `options must be an object, got ${describe(opts)}`);
   for (const k of Object.keys(opts)) {
     if (!allowed.includes(k)) fail(where, `unknown option '${k}' (expected one of: ${allowed.join(', ')})`);
   }

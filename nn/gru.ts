@@ -2,7 +2,7 @@
 import { Tensor, stack, zeros } from '../engine/index.js';
 import { checkBool, checkInt, checkOptions, describe, fail, fmtShape } from './check.js';
 import * as init from './init.js';
-import { gruGates } from './gru-gates.js';
+import { gruGates } from '../engine/internal.js';
 import { Module } from './module.js';
 import type { RandomSource } from './init.js';
 

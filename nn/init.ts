@@ -37,6 +37,8 @@ export interface RandomSource {
 
 /** The generator for `src`, checked; `where` names the caller in errors. */
 export function rngFrom(where: string, src: RandomSource = {}): Rng {
+  if (typeof where !== 'string') fail('rngFrom', `where must be the calling function's name, got ${describe(where)}`);
+  if (Object.prototype.toString.call(src) !== '[object Object]') fail(where, `options must be an object, got ${describe(src)}`);
   if (src.seed !== undefined && src.generator !== undefined) fail(where, 'give seed or generator, not both');
   if (src.generator !== undefined) {
     if (!(src.generator instanceof Rng)) fail(where, `generator must be an Rng, got ${describe(src.generator)}`);

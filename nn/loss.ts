@@ -20,7 +20,7 @@ import {
   multiLabelSoftMarginLoss, multiLabelMarginLoss, marginRankingLoss, tripletMarginLoss,
   tripletMarginWithDistanceLoss, softMarginLoss, hingeEmbeddingLoss, cosineEmbeddingLoss,
 } from '../losses/index.js';
-import { checkOptions } from './check.js';
+import { checkOptions, describe, fail } from './check.js';
 import { Module } from './module.js';
 
 /** A loss module: its options, checked for unknown names when it is built, are passed on every call. */
@@ -29,6 +29,9 @@ export class Loss<O extends object> extends Module {
 
   protected constructor(name: string, opts: O | undefined, keys: readonly string[]) {
     super();
+    if (typeof name !== 'string' || !Array.isArray(keys)) {
+      fail('Loss', `a loss module is built by its subclass (new nn.MSELoss(opts), …), got name ${describe(name)} and keys ${describe(keys)}`);
+    }
     checkOptions(name, opts, keys);
     this.options = Object.freeze({ ...opts }) as O;
   }

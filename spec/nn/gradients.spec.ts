@@ -5,7 +5,7 @@
 import fc from 'fast-check';
 import { Tensor, nn } from '../../index.js';
 import { arbData, expectGradOk, fcParams } from '../helpers/index.js';
-import { gruGates } from '../../nn/gru-gates.js';
+import { gruGates } from '../../engine/internal.js';
 import { expectModuleGradOk } from './module-grad.js';
 
 const leaf = (data: Float64Array, shape: number[]): Tensor => new Tensor(data, shape, true);

@@ -1,5 +1,6 @@
 /**
- * `gruGates`: one GRU step's gates and state update as a single graph node.
+ * `gruGates`: one GRU step's gates and state update as a single graph node (nn.GRU's step; in the
+ * engine because the registry lists every node, and the engine depends on no other package).
  *
  * Why a primitive: composed from engine ops, a step is about fifteen nodes over `[N, H]`
  * arrays (slices, two adds, sigmoid, mul, tanh, sub, …), each its own pass and buffer; at
@@ -16,12 +17,12 @@
  * ∂gi = [a_r, a_z, a_n],  ∂gh = [a_r, a_z, a_n r]
  * ```
  */
-import { apply, primitive } from '../engine/index.js';
-import type { Tensor } from '../engine/index.js';
+import { applyPrimitive as apply, primitive } from '../autograd.js';
+import type { Tensor } from '../tensor.js';
 
 interface Saved { r: Float64Array; z: Float64Array; n: Float64Array }
 
-const GRU_GATES = primitive<number, Saved>({
+export const GRU_GATES = primitive<number, Saved>({
   name: 'gruGates',
   forward([gi, gh, h], H) {
     const N = h.shape[0];
