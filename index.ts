@@ -1,6 +1,8 @@
 /**
  * lossgrad: reverse-mode autodiff in TypeScript with PyTorch's losses (exact float64 values and
  * gradients) and the energy-based-model losses of LeCun et al. (2006).
+ *
+ * @module lossgrad
  */
 export * from './engine/index.js';
 export * from './losses/index.js';

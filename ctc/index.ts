@@ -1,4 +1,8 @@
-/** lossgrad/ctc: connectionist temporal classification: the loss, decoders, alignment and a feasibility report. */
+/**
+ * lossgrad/ctc: connectionist temporal classification: the loss, decoders, alignment and a feasibility report.
+ *
+ * @module lossgrad/ctc
+ */
 export { ctcLoss } from './ctc-loss.js';
 export type { CtcLossOptions } from './ctc-loss.js';
 export { ctcGreedyDecode } from './greedy.js';

@@ -3,6 +3,8 @@
  * "A Tutorial on Energy-Based Learning" (2006): discrete losses over an energy table, their pair
  * forms for continuous answers, the most offending incorrect answer, the loss functional, and
  * margin diagnostics.
+ *
+ * @module lossgrad/ebm
  */
 export {
   energyLoss, nllLoss, perceptronLoss, hingeLoss, logLoss, squareSquareLoss, squareExpLoss, lvq2Loss, mceLoss, meeLoss,

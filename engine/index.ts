@@ -1,4 +1,8 @@
-/** lossgrad/engine: tensors, reverse-mode autograd, gradient checking and optimizers. */
+/**
+ * lossgrad/engine: tensors, reverse-mode autograd, gradient checking and optimizers.
+ *
+ * @module lossgrad/engine
+ */
 import './methods.js';
 
 export { Tensor } from './tensor.js';

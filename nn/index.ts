@@ -1,6 +1,8 @@
 /**
  * lossgrad/nn: modules with PyTorch's names, weight layouts, state-dict keys and default
  * initialisation, the losses as modules, and safetensors files that PyTorch reads.
+ *
+ * @module lossgrad/nn
  */
 export { Module } from './module.js';
 export type { LoadResult, LoadStateDictOptions, StateDict } from './module.js';
