@@ -63,7 +63,8 @@ function project(y: Float64Array, y0: Float64Array, eps: number, fallback: Float
  * @param energyFn `(y) => Tensor`: the energy of answer `y` (a one-element Tensor; it may depend
  *   on parameters that require grad).
  * @param yTrue the correct answer `Y^i`, any shape `[*]` (a Tensor or nested number arrays).
- * @param opts `epsilon` (required, > 0), `starts = 8`, `steps = 300`, `lr = 0.1`, `seed = 0`.
+ * @param opts `epsilon` (required, > 0), `starts = 8` (at most 10,000), `steps = 300` (at most
+ *   1,000,000), `lr = 0.1`, `seed = 0`.
  * @returns a detached Tensor of `yTrue`'s shape `[*]` with `‖Ȳ - yTrue‖ >= ε`.
  *
  * PyTorch: none.
@@ -90,10 +91,12 @@ export function mostOffendingIncorrectContinuous(energyFn: (y: Tensor) => Tensor
   if (typeof energyFn !== 'function') fail(FN, `energyFn must be a function (y: Tensor) => Tensor, got ${describe(energyFn)}`);
   const { epsilon: eps, starts, steps, lr, seed } = parseOptions(FN, opts, {
     epsilon: number({ above: 0 }),
-    starts: number({ default: 8, integer: true, min: 1 }),
-    steps: number({ default: 300, integer: true, min: 0 }),
+    // Caps far above any useful search, so that a mistaken count fails at once instead of hanging.
+    starts: number({ default: 8, integer: true, min: 1, max: 10_000 }),
+    steps: number({ default: 300, integer: true, min: 0, max: 1_000_000 }),
     lr: number({ default: 0.1, above: 0 }),
-    seed: number({ default: 0, integer: true, min: -(2 ** 31) }),
+    // Seeds are integers in [0, 2³²), as every seed of the library.
+    seed: number({ default: 0, integer: true, min: 0, max: 2 ** 32 - 1 }),
   });
   const t = toTensor(FN, 'yTrue', yTrue);
   if (t.size === 0) fail(FN, 'yTrue must hold at least one value, got an empty Tensor');

@@ -147,7 +147,7 @@ const RANGE = custom((fn, name, v): readonly [number, number] => {
  *
  * @param pairLoss one of `ebm.pair.*` or any `(E, Ē, opts) => Tensor` that honours
  *   `reduction: 'none'` (`E`, `Ē` and the result are `[steps²]`).
- * @param opts `lossOptions` (passed to `pairLoss`), `range = [-8, 8]`, `steps = 321` (>= 5),
+ * @param opts `lossOptions` (passed to `pairLoss`), `range = [-8, 8]`, `steps = 321` (5 to 2049),
  *   `maxMargin = (hi - lo) / 8` (>= 0).
  * @returns `{ margin, holdsUpTo }` (plain values, no graph).
  *
@@ -171,7 +171,8 @@ export function marginClass(pairLoss: PairLoss, opts?: MarginClassOptions): Marg
   const o = parseOptions(fn, opts, {
     lossOptions: LOSS_OPTIONS,
     range: RANGE,
-    steps: number({ default: 321, integer: true, min: 5 }),
+    // The grid holds steps² pairs: past 2049 (4.2 million) a call would take minutes and gigabytes.
+    steps: number({ default: 321, integer: true, min: 5, max: 2049 }),
     maxMargin: optionalNumber({ min: 0 }),
   });
   const { lossOptions, steps: n } = o;

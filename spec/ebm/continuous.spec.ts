@@ -203,6 +203,11 @@ describe('mostOffendingIncorrectContinuous rejects bad input', () => {
     expectThrowsWith(() => ebm.mostOffendingIncorrectContinuous(f, [0, 0], { epsilon: 1, start: 3 } as never), FN, "unknown option 'start'");
     expectThrowsWith(() => ebm.mostOffendingIncorrectContinuous(f, [0, 0], { epsilon: 1, starts: 0 }), FN, 'starts must be', '1', 'got 0');
     expectThrowsWith(() => ebm.mostOffendingIncorrectContinuous(f, [0, 0], { epsilon: 1, lr: -1 }), FN, 'lr must be', 'got -1');
+    // A count no search needs fails at once instead of running for hours; seeds are the library's [0, 2³²).
+    expectThrowsWith(() => ebm.mostOffendingIncorrectContinuous(f, [0, 0], { epsilon: 1, starts: 1e300 }), FN, 'starts must be', '10000');
+    expectThrowsWith(() => ebm.mostOffendingIncorrectContinuous(f, [0, 0], { epsilon: 1, steps: 2e6 }), FN, 'steps must be', '1000000');
+    expectThrowsWith(() => ebm.mostOffendingIncorrectContinuous(f, [0, 0], { epsilon: 1, seed: -3 }), FN, 'seed must be', 'got -3');
+    expectThrowsWith(() => ebm.mostOffendingIncorrectContinuous(f, [0, 0], { epsilon: 1, seed: 2 ** 32 }), FN, 'seed must be', 'got 4294967296');
     expectThrowsWith(() => ebm.mostOffendingIncorrectContinuous('f' as never, [0, 0], { epsilon: 1 }), FN, 'energyFn must be a function', '"f"');
     expectThrowsWith(() => ebm.mostOffendingIncorrectContinuous((y) => y, [0, 0], { epsilon: 1 }), FN, 'energyFn must return a one-element Tensor, got a Tensor of shape [2]');
     expectThrowsWith(() => ebm.mostOffendingIncorrectContinuous(f, [], { epsilon: 1 }), FN, 'yTrue must hold at least one value');

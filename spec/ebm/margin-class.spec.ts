@@ -54,6 +54,7 @@ describe("marginClass reproduces Table 1's margin column", () => {
     expectThrowsWith(() => ebm.marginClass('hinge' as never), 'marginClass: pairLoss must be a function', '"hinge"');
     expectThrowsWith(() => ebm.marginClass(ebm.pair.hinge, { range: [1, 1] }), 'marginClass: range must be [lo, hi] with finite lo < hi, got [1,1]');
     expectThrowsWith(() => ebm.marginClass(ebm.pair.hinge, { steps: 3 }), 'marginClass: steps must be', '5', 'got 3');
+    expectThrowsWith(() => ebm.marginClass(ebm.pair.hinge, { steps: 1e300 }), 'marginClass: steps must be', '2049', 'got 1e+300');
     expectThrowsWith(() => ebm.marginClass(ebm.pair.hinge, { grid: 3 } as never), "marginClass: unknown option 'grid'");
     expectThrowsWith(() => ebm.marginClass(ebm.pair.hinge, { lossOptions: { margn: 1 } }), "pair.hinge: unknown option 'margn'");
     expectThrowsWith(() => ebm.marginClass((e) => e.sum(), { steps: 5 }), 'marginClass: pairLoss must return one loss per pair', '25 values');
