@@ -1,21 +1,24 @@
-/** Argument checks shared by the layers: every error starts with the layer's name and names the argument. */
-import { Tensor, describe, fail, fmtShape } from '../engine/internal.js';
+/**
+ * Argument checks shared by the layers: every error starts with the layer's name and names the
+ * argument. Options go through the engine's one option parser, so a layer's options follow the
+ * same rules as every loss's.
+ */
+import { Tensor, custom, describe, fail, fmtShape, number, parseOptions } from '../engine/internal.js';
 
 export { describe, fail, fmtShape } from '../engine/internal.js';
 
-/** Throws when `opts` is not a plain object or has a key outside `allowed`. */
+// Each layer reads its option values itself (they depend on one another: a bias shape on the
+// sizes, a default on another option), so the parser only checks the object and the names here.
+const passThrough = custom((_fn, _name, v) => v);
+
+/** Throws when `opts` is not a plain object or has a key outside `allowed` (engine's `parseOptions`). */
 export function checkOptions(where: string, opts: object | undefined, allowed: readonly string[]): void {
-  if (opts === undefined) return;
-  if (Object.prototype.toString.call(opts) !== '[object Object]') fail(where, `options must be an object, got ${describe(opts)}`);
-  for (const k of Object.keys(opts)) {
-    if (!allowed.includes(k)) fail(where, `unknown option '${k}' (expected one of: ${allowed.join(', ')})`);
-  }
+  parseOptions(where, opts, Object.fromEntries(allowed.map((k) => [k, passThrough])));
 }
 
-/** An integer argument `>= min`. */
+/** An integer argument `>= min`, read by the engine's number rule. */
 export function checkInt(where: string, name: string, v: unknown, min: number): number {
-  if (typeof v !== 'number' || !Number.isInteger(v) || v < min) fail(where, `${name} must be an integer >= ${min}, got ${describe(v)}`);
-  return v;
+  return number({ integer: true, min }).read(where, name, v);
 }
 
 /** A boolean argument. */
