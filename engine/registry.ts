@@ -8,6 +8,7 @@
  * not belong here.
  */
 import type { AnyPrimitive } from './autograd.js';
+import { primitiveTable } from './autograd.js';
 import { CTC_LOSS } from './fused/ctc.js';
 import { GRU_GATES } from './fused/gru-gates.js';
 import { fusedPrimitives } from './fused/index.js';
@@ -41,7 +42,7 @@ export type PrimitiveName =
   // one GRU step (engine/fused/gru-gates.ts, for nn.GRU)
   | 'gruGates';
 
-export const PRIMITIVES = {
+export const PRIMITIVES = primitiveTable({
   ...elementwisePrimitives,
   ...reductionPrimitives,
   ...shapePrimitives,
@@ -51,7 +52,7 @@ export const PRIMITIVES = {
   ...fusedPrimitives,
   ctcLoss: CTC_LOSS,
   gruGates: GRU_GATES,
-} satisfies Record<PrimitiveName, AnyPrimitive>;
+}) satisfies Record<PrimitiveName, AnyPrimitive>;
 
 // `satisfies` rejects a missing name; this rejects an extra one.
 const exact: Record<keyof typeof PRIMITIVES, true> = {} as Record<PrimitiveName, true>;
