@@ -29,9 +29,9 @@ function withSlope(x: Tensor, value: Float64Array, slope: Float64Array): Tensor 
 /**
  * GELU, `x · Φ(x)` (Φ the standard normal distribution function), or with
  * `approximate: 'tanh'` `½ x (1 + tanh(√(2/π) (x + 0.044715 x³)))`, as `torch.nn.functional.gelu`.
- * @param x any shape
+ * @param input any shape
  * @param approximate `'none'` (default) or `'tanh'`
- * @returns the shape of `x`
+ * @returns the shape of `input`
  */
 export function gelu(input: Tensor, approximate: 'none' | 'tanh' = 'none'): Tensor {
   const x = toTensor('gelu', 'input', input);
