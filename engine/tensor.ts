@@ -18,9 +18,13 @@ export type NestedNumbers = number | readonly NestedNumbers[];
  * Storage is always a contiguous row-major Float64Array; `shape` is never mutated.
  */
 export class Tensor {
+  /** The values, contiguous and row-major (shared, not copied, by `reshape` and `detach`). */
   readonly data: Float64Array;
+  /** The dims; `[]` for a 0-d tensor. PyTorch: `Tensor.shape`. */
   readonly shape: readonly number[];
+  /** Whether operations on this tensor are recorded, so that gradients flow to or through it. */
   requiresGrad: boolean;
+  /** The gradient `backward()` accumulated into this leaf; `null` until then (and after `zeroGrad()`). */
   grad: Tensor | null = null;
   /** @internal the op that produced this tensor; null for leaves */
   node: Node | null = null;
@@ -43,22 +47,31 @@ export class Tensor {
     this.requiresGrad = requiresGrad;
   }
 
+  /** The number of values (the product of the dims). PyTorch: `Tensor.numel()`. */
   get size(): number {
     return this.data.length;
   }
 
+  /** The number of dims. PyTorch: `Tensor.ndim`. */
   get ndim(): number {
     return this.shape.length;
   }
 
+  /** True for a tensor no recorded op produced (created by the user, or not requiring grad). PyTorch: `Tensor.is_leaf`. */
   get isLeaf(): boolean {
     return this.node === null;
   }
 
+  /** Row-major strides, in values. PyTorch: `Tensor.stride()`. */
   get strides(): number[] {
     return stridesOf(this.shape);
   }
 
+  /**
+   * The value of a one-element tensor (any shape with one value). PyTorch: `Tensor.item()`.
+   * @example
+   * tensor([[2.5]]).item(); // => 2.5
+   */
   item(): number {
     if (this.size !== 1) fail('item', `expected a one-element tensor, got shape ${fmtShape(this.shape)}`);
     return this.data[0];
@@ -117,6 +130,7 @@ export class Tensor {
     return this;
   }
 
+  /** Clears this tensor's gradient (to `null`, as PyTorch's `set_to_none=True`). */
   zeroGrad(): void {
     this.grad = null;
   }
