@@ -16,7 +16,7 @@ export type { NestedNumbers };
 export type TensorLike = Tensor | NestedNumbers | Float64Array;
 
 /** More dims than any real tensor has (PyTorch's own limit is 64); deeper nesting is a mistake or a cycle. */
-export const MAX_DIMS = 64;
+const MAX_DIMS = 64;
 
 /**
  * A fresh zeroed buffer of `n` values, or an error naming `fn` and the shape when the size is
@@ -121,12 +121,6 @@ export function expectShape(fn: string, arg: string, t: Tensor, ref: Tensor, ref
 /** A boolean argument (such as `keepDim`): only `true` and `false` are booleans. */
 export function flag(fn: string, arg: string, v: unknown): boolean {
   if (typeof v !== 'boolean') fail(fn, `${arg} must be a boolean, got ${describe(v)}`);
-  return v;
-}
-
-/** An integer argument (a dim, a step), checked before any work. */
-export function integer(fn: string, arg: string, v: unknown): number {
-  if (typeof v !== 'number' || !Number.isInteger(v)) fail(fn, `${arg} must be an integer, got ${describe(v)}`);
   return v;
 }
 

@@ -5,7 +5,7 @@
  */
 export * from './index.js';
 export { describe, fail, fmtShape } from './errors.js';
-export { allocate, classIndices, expectShape, flatten, shapeArg, toIndex, toTensor, MAX_DIMS } from './convert.js';
+export { allocate, classIndices, expectShape, flatten, shapeArg, toIndex, toTensor } from './convert.js';
 export {
   parseOptions, number, optionalNumber, margin, boolean, oneOf, reduction, func, custom,
 } from './options.js';

@@ -13,7 +13,7 @@ export function sizeOf(shape: Shape): number {
  * The most values one tensor may hold: 2^31 - 1 (16 GiB of float64), the largest typed array
  * every JavaScript engine allocates.
  */
-export const MAX_SIZE = 2 ** 31 - 1;
+const MAX_SIZE = 2 ** 31 - 1;
 
 /** Throws, naming `fn`, when a tensor of `shape` would hold more than `MAX_SIZE` values. */
 export function checkSize(fn: string, shape: Shape): void {

@@ -1,3 +1,4 @@
+/// <reference lib="dom" />
 /**
  * A browser bundle of lossgrad (esbuild, from the root entry point, as a user's bundler would
  * build it, package.json `sideEffects` included) loads and computes in headless Chromium on a page

@@ -68,8 +68,8 @@ console.log(JSON.stringify({
 }));
 `;
 
-// Strict TypeScript: the probe must compile with no error, and the one line marked
-// @ts-expect-error must be an error (an unchecked possibly-null gradient), or tsc fails.
+// Strict TypeScript: the probe must compile with no error, and the one line marked with the
+// expect-error directive must be an error (an unchecked possibly-null gradient), or tsc fails.
 const tsProbe = `
 import { tensor, randn, crossEntropyLoss, toArray2d, type Tensor } from 'lossgrad';
 import { ebm } from 'lossgrad';
