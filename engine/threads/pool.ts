@@ -41,14 +41,21 @@ const BUSY = 0;
 const FAILED = 1;
 const STARTING = 2;
 
+// Neither changes while a process runs, and asking the OS takes microseconds: read them once.
+let supported: boolean | null = null;
+let cores: number | null = null;
+
 function threadsSupported(): boolean {
-  return typeof SharedArrayBuffer === 'function' && typeof Atomics === 'object' && builtin<WorkerThreads>('node:worker_threads') !== undefined;
+  supported ??= typeof SharedArrayBuffer === 'function' && typeof Atomics === 'object' && builtin<WorkerThreads>('node:worker_threads') !== undefined;
+  return supported;
 }
 
 function coreCount(): number {
-  const os = builtin<typeof import('node:os')>('node:os');
-  if (!os) return 1;
-  return Math.max(1, typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length);
+  if (cores === null) {
+    const os = builtin<typeof import('node:os')>('node:os');
+    cores = os ? Math.max(1, typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length) : 1;
+  }
+  return cores;
 }
 
 let requested: number | null = null;
@@ -248,8 +255,9 @@ function poolOf(nWorkers: number): Pool {
 export function parallelGemm(
   kind: GemmKind, nb: number, a: Float64Array, ia: Int32Array | null, b: Float64Array, ib: Int32Array | null, c: Float64Array, M: number, K: number, N: number,
 ): void {
-  const threads = getNumThreads();
-  if (threads === 1 || nb * M * K * N < PARALLEL_MIN_MACS) {
+  // The size test first: asking for the thread count costs more than a small product.
+  const threads = nb * M * K * N < PARALLEL_MIN_MACS ? 1 : getNumThreads();
+  if (threads === 1) {
     gemmBatched(kind, nb, a, ia, b, ib, c, M, K, N);
     return;
   }
