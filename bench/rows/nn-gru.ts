@@ -1,5 +1,6 @@
 /** N2: an nn.GRU layer's forward and backward through time (input and all four parameters), loss mean(out²). */
 import { tensor } from '../../engine/index.js';
+import { gemmRange } from '../../engine/kernels/gemm.js';
 import { GRU } from '../../nn/index.js';
 import { normal } from '../data.js';
 import type { LossGrad, Prepared, Row } from '../row.js';
@@ -11,40 +12,19 @@ const I = 40;
 const H = 128;
 const G = 3 * H;
 
-/** C[M, Nc] += A[M, K] · B[Nc, K]ᵀ: dot products along the contiguous K of both. */
-function mmNT(a: Float64Array, ao: number, b: Float64Array, c: Float64Array, co: number, M: number, Nc: number, K: number): void {
-  for (let i = 0; i < M; i++) {
-    for (let j = 0; j < Nc; j++) {
-      let s = 0;
-      for (let k = 0; k < K; k++) s += a[ao + i * K + k] * b[j * K + k];
-      c[co + i * Nc + j] += s;
-    }
-  }
-}
+// The limit's matrix products use the engine's own register-blocked kernel, as B3's limit does:
+// a naive triple loop here would flatter the engine, so the ratio is the rest of the step's cost.
+/** C[M, Nc] += A[M, K] · B[Nc, K]ᵀ. */
+const mmNT = (a: Float64Array, ao: number, b: Float64Array, c: Float64Array, co: number, M: number, Nc: number, K: number): void =>
+  gemmRange('nt', a, ao, b, 0, c, co, M, K, Nc, 0, M, 0, Nc);
 
-/** C[M, Nc] += A[M, K] · B[K, Nc]: axpy rows along the contiguous Nc. */
-function mmNN(a: Float64Array, ao: number, b: Float64Array, c: Float64Array, co: number, M: number, K: number, Nc: number): void {
-  for (let i = 0; i < M; i++) {
-    for (let k = 0; k < K; k++) {
-      const av = a[ao + i * K + k];
-      const bo = k * Nc;
-      const ci = co + i * Nc;
-      for (let j = 0; j < Nc; j++) c[ci + j] += av * b[bo + j];
-    }
-  }
-}
+/** C[M, Nc] += A[M, K] · B[K, Nc]. */
+const mmNN = (a: Float64Array, ao: number, b: Float64Array, c: Float64Array, co: number, M: number, K: number, Nc: number): void =>
+  gemmRange('nn', a, ao, b, 0, c, co, M, K, Nc, 0, M, 0, Nc);
 
 /** C[M, Nc] += A[K, M]ᵀ · B[K, Nc]. */
-function mmTN(a: Float64Array, ao: number, b: Float64Array, bo: number, c: Float64Array, K: number, M: number, Nc: number): void {
-  for (let k = 0; k < K; k++) {
-    for (let i = 0; i < M; i++) {
-      const av = a[ao + k * M + i];
-      const ci = i * Nc;
-      const bk = bo + k * Nc;
-      for (let j = 0; j < Nc; j++) c[ci + j] += av * b[bk + j];
-    }
-  }
-}
+const mmTN = (a: Float64Array, ao: number, b: Float64Array, bo: number, c: Float64Array, K: number, M: number, Nc: number): void =>
+  gemmRange('tn', a, ao, b, bo, c, 0, M, K, Nc, 0, M, 0, Nc);
 
 const sigmoid = (v: number): number => 1 / (1 + Math.exp(-v));
 
