@@ -22,11 +22,13 @@ import { apply, isGradEnabled, primitive, takeBuffer } from '../autograd.js';
 import { pairwiseSum, sigmoidExact, softplusExact } from '../numerics.js';
 import type { Shape } from '../shape.js';
 import type { Tensor } from '../tensor.js';
+import { Arena, SPLIT_MIN, runShares, shareOf, threadsFor } from '../threads/pool.js';
 
 type F64 = Float64Array;
 
 // Losses summed in one block before the block sums are added pairwise.
 const SUM_BLOCK = 128;
+
 
 // NOTE: PyTorch's BCE backward declares its floor as a float, so it is float32(1e-12) =
 // 9.99999996e-13, not the double 1e-12: at x = 0 or 1 the gradient is 1.000000004e12 (x - y).
@@ -110,50 +112,20 @@ export const BCE_WITH_LOGITS = primitive<LogitsAttrs, LogitsSaved>({
   name: 'bceWithLogitsLoss',
   forward([input, target], { summed, w, pw, keepSigmoid, keepSoftplus }) {
     const x = input.data;
-    const y = target.data;
     const n = x.length;
-    // Every entry of these is written below, so recycled buffers serve.
+    // Every entry of these is written, so recycled buffers serve.
     const sig = keepSigmoid ? takeBuffer(n) : null;
     const sp = keepSoftplus ? takeBuffer(n) : null;
-    if (summed) {
-      // Sums of blocks of SUM_BLOCK losses, then a pairwise sum of those: the error bound of
-      // numerics.pairwiseSum without a per-element loss buffer or a second pass over one.
-      const blocks = new Float64Array(Math.ceil(n / SUM_BLOCK));
-      for (let b = 0; b < blocks.length; b++) {
-        const end = Math.min(n, (b + 1) * SUM_BLOCK);
-        let acc = 0;
-        for (let i = b * SUM_BLOCK; i < end; i++) {
-          const xi = x[i];
-          const e = Math.exp(-Math.abs(xi));
-          acc += (1 - y[i]) * xi + Math.log1p(e) + (xi < 0 ? -xi : 0);
-          if (sig) sig[i] = xi >= 0 ? 1 / (1 + e) : e / (1 + e);
-        }
-        blocks[b] = acc;
-      }
-      return { data: Float64Array.of(pairwiseSum(blocks, 0, blocks.length)), shape: [], saved: { sig, sp } };
-    }
-    const out = takeBuffer(n);
-    if (sig !== null && sp === null && w === null && pw === null) {
-      // The hot path (unweighted, with a graph) without per-element branches on options.
-      // numerics.softplusExact(-x) and sigmoidExact(x), written out to share one exp(-|x|).
-      for (let i = 0; i < n; i++) {
-        const xi = x[i];
-        const e = Math.exp(-Math.abs(xi));
-        out[i] = (1 - y[i]) * xi + Math.log1p(e) + (xi < 0 ? -xi : 0);
-        sig[i] = xi >= 0 ? 1 / (1 + e) : e / (1 + e);
-      }
-      return { data: out, shape: input.shape, saved: { sig, sp } };
-    }
-    for (let i = 0; i < n; i++) {
-      const xi = x[i];
-      const yi = y[i];
-      const s = softplusExact(-xi);
-      const l = (1 - yi) * xi + (pw === null ? s : (1 + (pw[i] - 1) * yi) * s);
-      out[i] = w === null ? l : l * w[i];
-      if (sig) sig[i] = sigmoidExact(xi);
-      if (sp) sp[i] = s;
-    }
-    return { data: out, shape: input.shape, saved: { sig, sp } };
+    const out = summed ? null : takeBuffer(n);
+    // Sums of blocks of SUM_BLOCK losses, then a pairwise sum of those: the error bound of
+    // numerics.pairwiseSum without a per-element loss buffer or a second pass over one.
+    const blocks = summed ? new Float64Array(Math.ceil(n / SUM_BLOCK)) : null;
+    const job: LogitsShare = { x, y: target.data, w, pw, out, sig, sp, blocks, lo: 0, hi: n };
+    const threads = threadsFor(n, SPLIT_MIN.bceLogits, Math.ceil(n / SUM_BLOCK));
+    if (threads === 1) logitsRange(job);
+    else logitsSplit(job, threads);
+    if (blocks !== null) return { data: Float64Array.of(pairwiseSum(blocks, 0, blocks.length)), shape: [], saved: { sig, sp } };
+    return { data: out!, shape: input.shape, saved: { sig, sp } };
   },
   backward(g0, { inputs: [input, target], attrs: { summed, w, pw }, saved: { sig, sp }, needs }) {
     const x = input.data;
@@ -188,6 +160,87 @@ export const BCE_WITH_LOGITS = primitive<LogitsAttrs, LogitsSaved>({
     return [gx && { shape: input.shape, data: gx }, gy && { shape: input.shape, data: gy }];
   },
 });
+
+/** One share of the forward: entries [lo, hi) (whole SUM_BLOCKs when summed) of each output given. */
+interface LogitsShare {
+  x: F64;
+  y: F64;
+  w: F64 | null;
+  pw: F64 | null;
+  out: F64 | null;
+  sig: F64 | null;
+  sp: F64 | null;
+  /** Block sums of the losses, for the summed loss (then `out` is null). */
+  blocks: F64 | null;
+  lo: number;
+  hi: number;
+}
+
+/**
+ * The forward over one share. A worker task too (engine/threads/worker.ts): each entry and each
+ * block sum is computed alike whichever thread computes it.
+ * @internal
+ */
+export function logitsRange({ x, y, w, pw, out, sig, sp, blocks, lo, hi }: LogitsShare): null {
+  if (blocks !== null) {
+    for (let b = lo / SUM_BLOCK; b * SUM_BLOCK < hi; b++) {
+      const end = Math.min(hi, (b + 1) * SUM_BLOCK);
+      let acc = 0;
+      for (let i = b * SUM_BLOCK; i < end; i++) {
+        const xi = x[i];
+        const e = Math.exp(-Math.abs(xi));
+        acc += (1 - y[i]) * xi + Math.log1p(e) + (xi < 0 ? -xi : 0);
+        if (sig) sig[i] = xi >= 0 ? 1 / (1 + e) : e / (1 + e);
+      }
+      blocks[b] = acc;
+    }
+    return null;
+  }
+  const o = out!;
+  if (sig !== null && sp === null && w === null && pw === null) {
+    // The hot path (unweighted, with a graph) without per-element branches on options.
+    // numerics.softplusExact(-x) and sigmoidExact(x), written out to share one exp(-|x|).
+    for (let i = lo; i < hi; i++) {
+      const xi = x[i];
+      const e = Math.exp(-Math.abs(xi));
+      o[i] = (1 - y[i]) * xi + Math.log1p(e) + (xi < 0 ? -xi : 0);
+      sig[i] = xi >= 0 ? 1 / (1 + e) : e / (1 + e);
+    }
+    return null;
+  }
+  for (let i = lo; i < hi; i++) {
+    const xi = x[i];
+    const yi = y[i];
+    const s = softplusExact(-xi);
+    const l = (1 - yi) * xi + (pw === null ? s : (1 + (pw[i] - 1) * yi) * s);
+    o[i] = w === null ? l : l * w[i];
+    if (sig) sig[i] = sigmoidExact(xi);
+    if (sp) sp[i] = s;
+  }
+  return null;
+}
+
+/**
+ * The forward split by whole SUM_BLOCKs: the calling thread computes the first share in place,
+ * the workers the rest on arena copies, whose entries are then copied back.
+ */
+function logitsSplit(job: LogitsShare, threads: number): void {
+  const n = job.x.length;
+  const nBlocks = Math.ceil(n / SUM_BLOCK);
+  const cut = (t: number) => Math.min(n, shareOf(nBlocks, threads, t)[0] * SUM_BLOCK);
+  const lo = cut(1);
+  const { x, y, w, pw, out, sig, sp, blocks } = job;
+  const count = (a: F64 | null) => (a === null ? 0 : a.length);
+  const arena = Arena.of(threads, 2 * n + count(w) + count(pw) + count(out) + count(sig) + count(sp) + count(blocks));
+  const part = (a: F64 | null) => (a === null ? null : arena.copyOf(a, lo, n));
+  const room = (a: F64 | null) => (a === null ? null : arena.space(a.length));
+  const theirs: LogitsShare = { x: arena.copyOf(x, lo, n), y: arena.copyOf(y, lo, n), w: part(w), pw: part(pw), out: room(out), sig: room(sig), sp: room(sp), blocks: room(blocks), lo, hi: n };
+  const shares = [{ ...job, lo: 0, hi: lo }];
+  for (let t = 1; t < threads; t++) shares.push({ ...theirs, lo: cut(t), hi: t + 1 < threads ? cut(t + 1) : n });
+  runShares('bceLogits', logitsRange, shares);
+  for (const [mine, back] of [[out, theirs.out], [sig, theirs.sig], [sp, theirs.sp]] as const) if (mine !== null) mine.set(back!.subarray(lo, n), lo);
+  if (blocks !== null) blocks.set(theirs.blocks!.subarray(lo / SUM_BLOCK), lo / SUM_BLOCK);
+}
 
 /** The summed loss's gradient `c · (σ(x) - y)` to the input and `-c · x` to the target. */
 function summedBackward(c: number, shape: Shape, x: F64, y: F64, sig: F64 | null, needs: readonly boolean[]): (DenseGrad | null)[] {

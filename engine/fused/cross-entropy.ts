@@ -15,6 +15,9 @@
 import { apply, isGradEnabled, primitive } from '../autograd.js';
 import type { Shape } from '../shape.js';
 import type { Tensor } from '../tensor.js';
+import type { RowShare } from '../threads/pool.js';
+import { SPLIT_MIN, splitRows, threadsFor } from '../threads/pool.js';
+
 
 /** Input viewed as [outer, C, inner]: [N, C, d1, …] has outer N and inner d1·…; [C] has outer 1. */
 export interface ClassLayout {
@@ -48,41 +51,16 @@ interface Saved {
 
 export const CROSS_ENTROPY = primitive<Attrs, Saved>({
   name: 'crossEntropy',
-  forward([input], { lay: { outer, classes, inner, outShape }, target, weight, ignoreIndex }) {
+  forward([input], { lay, target, weight, ignoreIndex }) {
     const x = input.data;
-    const positions = outer * inner;
-    const loss = new Float64Array(positions);
-    const max = new Float64Array(positions);
-    const sum = new Float64Array(positions);
+    const positions = lay.outer * lay.inner;
     // Without a node to record, nothing would read the exponentials back.
     const exps = input.requiresGrad && isGradEnabled() ? new Float64Array(x.length) : null;
-    const span = classes * inner;
-    for (let p = 0; p < positions; p++) {
-      const y = target[p];
-      if (y === ignoreIndex) continue;
-      // Class c of position p sits at base + c · inner; with inner = 1 the row is contiguous.
-      const base = (p - (p % inner)) * classes + (p % inner);
-      const end = base + span;
-      let m = -Infinity;
-      // Math.max, like PyTorch's max, returns NaN once any entry is NaN.
-      for (let k = base; k < end; k += inner) m = Math.max(m, x[k]);
-      let s = 0;
-      if (exps === null) {
-        for (let k = base; k < end; k += inner) s += Math.exp(x[k] - m);
-      } else {
-        for (let k = base; k < end; k += inner) {
-          const e = Math.exp(x[k] - m);
-          exps[k] = e;
-          s += e;
-        }
-      }
-      const wy = weight === null ? 1 : weight[y];
-      // (x − m) − log s, in PyTorch's order: x − (m + log s) loses digits when x ≈ m is large.
-      loss[p] = -((x[base + y * inner] - m) - Math.log(s)) * wy;
-      max[p] = m;
-      sum[p] = s;
-    }
-    return { data: loss, shape: outShape, saved: { max, sum, exps } };
+    const job: CeShare = { x, lay, target, weight, ignoreIndex, loss: new Float64Array(positions), max: new Float64Array(positions), sum: new Float64Array(positions), exps, u0: 0, u1: lay.outer };
+    const threads = threadsFor(x.length, SPLIT_MIN.crossEntropy, lay.outer);
+    if (threads === 1) ceRange(job);
+    else splitRows('crossEntropy', ceRange, job, lay.outer, threads, ['x', 'target'], ['loss', 'max', 'sum', 'exps']);
+    return { data: job.loss, shape: lay.outShape, saved: { max: job.max, sum: job.sum, exps } };
   },
   backward(g, { inputs: [input], attrs: { lay, target, weight, ignoreIndex }, saved }) {
     // NOTE: a second backward through a retained graph finds the exponentials consumed by the
@@ -107,6 +85,61 @@ export const CROSS_ENTROPY = primitive<Attrs, Saved>({
     return [{ shape: input.shape, data: gx }];
   },
 });
+
+/** One share of the forward: outer rows [u0, u1), every position of each. */
+interface CeShare extends RowShare {
+  x: Float64Array;
+  lay: ClassLayout;
+  target: Float64Array;
+  weight: Float64Array | null;
+  ignoreIndex: number;
+  loss: Float64Array;
+  max: Float64Array;
+  sum: Float64Array;
+  exps: Float64Array | null;
+}
+
+/**
+ * The forward over one share. A worker task too (engine/threads/worker.ts): positions are
+ * independent, so a position's values do not depend on which thread computes it.
+ * @internal
+ */
+export function ceRange({ x, lay: { classes, inner }, target, weight, ignoreIndex, loss, max, sum, exps, u0, u1 }: CeShare): null {
+  const span = classes * inner;
+  for (let p = u0 * inner; p < u1 * inner; p++) {
+    const y = target[p];
+    // Class c of position p sits at base + c · inner; with inner = 1 the row is contiguous.
+    const base = (p - (p % inner)) * classes + (p % inner);
+    const end = base + span;
+    if (y === ignoreIndex) {
+      // Written, not assumed: a worker's outputs are arena views holding the last kernel's values.
+      loss[p] = 0;
+      max[p] = 0;
+      sum[p] = 0;
+      if (exps !== null) for (let k = base; k < end; k += inner) exps[k] = 0;
+      continue;
+    }
+    let m = -Infinity;
+    // Math.max, like PyTorch's max, returns NaN once any entry is NaN.
+    for (let k = base; k < end; k += inner) m = Math.max(m, x[k]);
+    let s = 0;
+    if (exps === null) {
+      for (let k = base; k < end; k += inner) s += Math.exp(x[k] - m);
+    } else {
+      for (let k = base; k < end; k += inner) {
+        const e = Math.exp(x[k] - m);
+        exps[k] = e;
+        s += e;
+      }
+    }
+    const wy = weight === null ? 1 : weight[y];
+    // (x − m) − log s, in PyTorch's order: x − (m + log s) loses digits when x ≈ m is large.
+    loss[p] = -((x[base + y * inner] - m) - Math.log(s)) * wy;
+    max[p] = m;
+    sum[p] = s;
+  }
+  return null;
+}
 
 /** exp(x − m) at every counted position, 0 at ignored ones: the forward's `exps`, recomputed. */
 function expShifted(x: Float64Array, lay: ClassLayout, target: Float64Array, ignoreIndex: number, max: Float64Array): Float64Array {

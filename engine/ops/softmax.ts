@@ -8,6 +8,8 @@ import { normDim, sizeOf } from '../shape.js';
 import type { TensorLike } from '../convert.js';
 import { toTensor } from '../convert.js';
 import type { Tensor } from '../tensor.js';
+import type { RowShare } from '../threads/pool.js';
+import { SPLIT_MIN, splitRows, threadsFor } from '../threads/pool.js';
 
 interface Lay { outer: number; r: number; inner: number }
 
@@ -20,9 +22,9 @@ function layout(fn: string, x: Tensor, dim: number): Lay {
   return { outer: sizeOf(x.shape.slice(0, d)), r: x.shape[d], inner: sizeOf(x.shape.slice(d + 1)) };
 }
 
-/** Writes log-softmax of each slice of `x` into `y`: y = (x - m) - log Σ exp(x - m). */
-function logSoftmaxInto(x: Float64Array, y: Float64Array, { outer, r, inner }: Lay): void {
-  for (let o = 0; o < outer; o++) {
+/** Writes log-softmax of each slice of `x` in outer rows [o0, o1) into `y`: y = (x - m) - log Σ exp(x - m). */
+function logSoftmaxInto(x: Float64Array, y: Float64Array, { r, inner }: Lay, o0: number, o1: number): void {
+  for (let o = o0; o < o1; o++) {
     for (let j = 0; j < inner; j++) {
       const base = o * r * inner + j;
       const m = rangeMax(x, base, r, inner);
@@ -33,26 +35,60 @@ function logSoftmaxInto(x: Float64Array, y: Float64Array, { outer, r, inner }: L
   }
 }
 
+/** One share of logSoftmax's forward: outer rows [u0, u1) of `y`. */
+interface ForwardShare extends RowShare {
+  x: Float64Array;
+  y: Float64Array;
+  lay: Lay;
+}
+
+/** The forward over one share; a worker task too (engine/threads/worker.ts). @internal */
+export function logSoftmaxRows({ x, y, lay, u0, u1 }: ForwardShare): null {
+  logSoftmaxInto(x, y, lay, u0, u1);
+  return null;
+}
+
+/** One share of logSoftmax's backward: outer rows [u0, u1) of `gx`. */
+interface BackwardShare extends RowShare {
+  g: Float64Array;
+  y: Float64Array;
+  gx: Float64Array;
+  lay: Lay;
+}
+
+/**
+ * d/dx_k of Σ_i g_i y_i = g_k - softmax_k Σ_i g_i, over one share; a worker task too
+ * (engine/threads/worker.ts). @internal
+ */
+export function logSoftmaxGradRows({ g, y, gx, lay: { r, inner }, u0, u1 }: BackwardShare): null {
+  for (let o = u0; o < u1; o++) {
+    for (let j = 0; j < inner; j++) {
+      const base = o * r * inner + j;
+      let s = 0;
+      for (let k = 0; k < r; k++) s += g[base + k * inner];
+      for (let k = 0; k < r; k++) gx[base + k * inner] = g[base + k * inner] - Math.exp(y[base + k * inner]) * s;
+    }
+  }
+  return null;
+}
+
 const LOG_SOFTMAX = primitive<Lay, void>({
   name: 'logSoftmax',
   forward([a], lay) {
     const y = new Float64Array(a.size);
-    logSoftmaxInto(a.data, y, lay);
+    const job = { x: a.data, y, lay, u0: 0, u1: lay.outer };
+    const threads = threadsFor(y.length, SPLIT_MIN.logSoftmax, lay.outer);
+    if (threads === 1) logSoftmaxRows(job);
+    else splitRows('logSoftmax', logSoftmaxRows, job, lay.outer, threads, ['x'], ['y']);
     return { data: y, shape: a.shape, saved: undefined };
   },
-  // d/dx_k of Σ_i g_i y_i = g_k - softmax_k Σ_i g_i
-  backward(g, { attrs: { outer, r, inner }, out, inputs }) {
+  backward(g, { attrs: lay, out, inputs }) {
     const y = out.data;
-    const gx = takeBuffer(y.length);
-    for (let o = 0; o < outer; o++) {
-      for (let j = 0; j < inner; j++) {
-        const base = o * r * inner + j;
-        let s = 0;
-        for (let k = 0; k < r; k++) s += g[base + k * inner];
-        for (let k = 0; k < r; k++) gx[base + k * inner] = g[base + k * inner] - Math.exp(y[base + k * inner]) * s;
-      }
-    }
-    return [{ shape: inputs[0].shape, data: gx }];
+    const job = { g, y, gx: takeBuffer(y.length), lay, u0: 0, u1: lay.outer };
+    const threads = threadsFor(y.length, SPLIT_MIN.logSoftmax, lay.outer);
+    if (threads === 1) logSoftmaxGradRows(job);
+    else splitRows('logSoftmaxBackward', logSoftmaxGradRows, job, lay.outer, threads, ['g', 'y'], ['gx']);
+    return [{ shape: inputs[0].shape, data: job.gx }];
   },
 });
 
@@ -60,7 +96,7 @@ const SOFTMAX = primitive<Lay, void>({
   name: 'softmax',
   forward([a], lay) {
     const y = new Float64Array(a.size);
-    logSoftmaxInto(a.data, y, lay);
+    logSoftmaxInto(a.data, y, lay, 0, lay.outer);
     for (let i = 0; i < y.length; i++) y[i] = Math.exp(y[i]);
     return { data: y, shape: a.shape, saved: undefined };
   },

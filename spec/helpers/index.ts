@@ -90,3 +90,12 @@ export const arbBroadcastShapes = (): fc.Arbitrary<[number[], number[]]> =>
       ([drop, ones]): [number[], number[]] => [s, s.map((d, i) => (ones[i] ? 1 : d)).slice(drop)],
     ),
   );
+
+/** Index of the first entry whose 64 bits differ (-0 differs from 0, NaN payloads count), or -1 when all agree. */
+export function firstBitDifference(x: Float64Array, y: Float64Array): number {
+  if (x.length !== y.length) return Math.min(x.length, y.length);
+  const bx = new BigUint64Array(x.buffer, x.byteOffset, x.length);
+  const by = new BigUint64Array(y.buffer, y.byteOffset, y.length);
+  for (let i = 0; i < bx.length; i++) if (bx[i] !== by[i]) return i;
+  return -1;
+}

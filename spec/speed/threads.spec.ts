@@ -6,7 +6,7 @@ import type { Tensor } from '../../engine/index.js';
 import { gemmBatched } from '../../engine/kernels/gemm.js';
 import type { GemmKind } from '../../engine/kernels/gemm.js';
 import { PARALLEL_MIN_MACS, parallelGemm, poolWorkers } from '../../engine/threads/pool.js';
-import { expectThrowsWith } from '../helpers/index.js';
+import { expectThrowsWith, firstBitDifference } from '../helpers/index.js';
 
 function randn(shape: readonly number[], seed: number, requiresGrad = false): Tensor {
   const rng = new Rng(seed);
@@ -23,15 +23,6 @@ function productAndGrads(sa: readonly number[], sb: readonly number[], threads: 
   const y = a.matmul(b);
   y.mul(randn(y.shape, 3)).sum().backward();
   return [y.data, a.grad!.data, b.grad!.data];
-}
-
-/** Index of the first entry whose 64 bits differ (-0 differs from 0), or -1 when all agree. */
-function firstBitDifference(x: Float64Array, y: Float64Array): number {
-  if (x.length !== y.length) return Math.min(x.length, y.length);
-  const bx = new BigUint64Array(x.buffer, x.byteOffset, x.length);
-  const by = new BigUint64Array(y.buffer, y.byteOffset, y.length);
-  for (let i = 0; i < bx.length; i++) if (bx[i] !== by[i]) return i;
-  return -1;
 }
 
 const defaultThreads = getNumThreads();
