@@ -103,3 +103,26 @@ export function boxAddInto(dest: Float64Array, shape: Shape, box: Box, src: Floa
   const { offset, dims, strides } = boxLayout(shape, box);
   scatterAddStrided(dest, offset, dims, strides, src);
 }
+
+/** The flat positions in a buffer of `shape` of the box's entries, in the box's row-major order. */
+export function boxPositions(shape: Shape, box: Box): Int32Array {
+  const out = new Int32Array(sizeOf(box.map((b) => b[2])));
+  if (out.length === 0) return out;
+  const { offset, dims, strides } = boxLayout(shape, box);
+  const last = dims.length - 1;
+  const counter = new Array<number>(dims.length).fill(0);
+  let at = offset;
+  for (let k = 0; k < out.length; k++) {
+    out[k] = at;
+    // Odometer over the box's dims: step the last, carry into the ones before it.
+    let d = last;
+    at += strides[d];
+    while (++counter[d] === dims[d] && d > 0) {
+      at -= strides[d] * dims[d];
+      counter[d] = 0;
+      d--;
+      at += strides[d];
+    }
+  }
+  return out;
+}

@@ -290,7 +290,9 @@ interface BinSaved { a: F64; b: F64; y: F64 }
 function operands(name: string, A: Tensor, B: Tensor): { shape: Shape; a: F64; b: F64 } {
   if (sameShape(A.shape, B.shape)) return { shape: A.shape, a: A.data, b: B.data };
   const shape = broadcastShapes(name, A.shape, B.shape);
-  return { shape, a: broadcastData(A.data, A.shape, shape), b: broadcastData(B.data, B.shape, shape) };
+  // An operand already of the output's shape is read in place (the rules never write to it).
+  const at = (t: Tensor) => (sameShape(t.shape, shape) ? t.data : broadcastData(t.data, t.shape, shape));
+  return { shape, a: at(A), b: at(B) };
 }
 
 function binary(

@@ -5,7 +5,7 @@ import { describe, fail, fmtShape } from '../errors.js';
 import type { Shape } from '../shape.js';
 import { broadcastData, canBroadcastTo, checkSize, normDim, sameShape, sizeOf, stridesOf } from '../shape.js';
 import type { Box } from '../storage.js';
-import { boxAddInto, boxCopy, permuteCopy } from '../storage.js';
+import { boxAddInto, boxCopy, boxPositions, permuteCopy } from '../storage.js';
 import type { TensorLike } from '../convert.js';
 import { tensorList, toIndex, toTensor } from '../convert.js';
 import type { IndexLike, Tensor } from '../tensor.js';
@@ -301,9 +301,13 @@ const SLICE = primitive<Box, void>({
     return { data: boxCopy(a.data, a.shape, box), shape: box.map((b) => b[2]), saved: undefined };
   },
   backward(g, { attrs: box, inputs }) {
-    const gx = new Float64Array(inputs[0].size);
-    boxAddInto(gx, inputs[0].shape, box, g);
-    return [{ shape: inputs[0].shape, data: gx }];
+    const { shape, size } = inputs[0];
+    // A small slice (one time step of a sequence, say) hands back only its own positions: a
+    // dense gradient would cost a zeroed input-sized buffer, and a sweep to add it, per slice.
+    if (2 * g.length <= size) return [{ shape, index: boxPositions(shape, box), values: g }];
+    const gx = new Float64Array(size);
+    boxAddInto(gx, shape, box, g);
+    return [{ shape, data: gx }];
   },
 });
 

@@ -6,7 +6,7 @@ import fc from 'fast-check';
 import ndarray from 'ndarray';
 import ops from 'ndarray-ops';
 import type { Box } from '../../engine/storage.js';
-import { boxAddInto, boxCopy, permuteCopy } from '../../engine/storage.js';
+import { boxAddInto, boxCopy, boxPositions, permuteCopy } from '../../engine/storage.js';
 import { fcParams } from '../helpers/index.js';
 
 const sizeOf = (shape: readonly number[]): number => shape.reduce((a, b) => a * b, 1);
@@ -71,6 +71,19 @@ describe('strided copies', () => {
         if (src.length > 0) ops.addeq(oracleBoxView(expected, shape, box), ndarray(src, box.map((b) => b[2])));
         boxAddInto(dest, shape, box, src);
         expect(dest).toEqual(expected);
+      }),
+      fcParams(60),
+    );
+  });
+
+  it('boxPositions lists the flat positions of the box, in the order boxCopy reads them', () => {
+    fc.assert(
+      fc.property(arbBoxed, ({ shape, box }) => {
+        // Each entry holds its own flat position, so the copied box is the list of positions.
+        const positions = Float64Array.from({ length: sizeOf(shape) }, (_, i) => i);
+        const expected = new Float64Array(sizeOf(box.map((b) => b[2])));
+        if (expected.length > 0) ops.assign(ndarray(expected, box.map((b) => b[2])), oracleBoxView(positions, shape, box));
+        expect(Float64Array.from(boxPositions(shape, box))).toEqual(expected);
       }),
       fcParams(60),
     );
