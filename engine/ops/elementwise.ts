@@ -31,9 +31,10 @@ function unary(name: string, fwd: (x: F64, y: F64) => void, bwd: (x: F64, y: F64
       return { data: y, shape: a.shape, saved: { x: a.data, y } };
     },
     backward(g, { saved, inputs }) {
-      const gx = takeBuffer(g.length);
-      bwd(saved.x, saved.y, g, gx);
-      return [{ shape: inputs[0].shape, data: gx }];
+      // Each rule reads g[i] before it writes gx[i], and the engine lets a rule hand g back, so
+      // the gradient overwrites g: no fresh buffer, and one array less for the caches to hold.
+      bwd(saved.x, saved.y, g, g);
+      return [{ shape: inputs[0].shape, data: g }];
     },
   });
 }
@@ -311,10 +312,13 @@ function binary(
     },
     backward(g, { saved: { a, b, y }, needs, out }) {
       const res: (Grad | null)[] = [null, null];
+      // A rule may write its gradient over g (each reads g[i] before it writes index i) when
+      // no other gradient still needs g: the last one computed, unless g is handed on as is.
+      const overwrite = (i: number) => !(needs[0] && needs[1]) || (i === 1 && bwdA !== null);
       if (needs[0]) {
         if (bwdA === null) res[0] = { shape: out.shape, data: g };
         else {
-          const ga = takeBuffer(g.length);
+          const ga = overwrite(0) ? g : takeBuffer(g.length);
           bwdA(a, b, y, g, ga);
           res[0] = { shape: out.shape, data: ga };
         }
@@ -322,7 +326,7 @@ function binary(
       if (needs[1]) {
         if (bwdB === null) res[1] = { shape: out.shape, data: g };
         else {
-          const gb = takeBuffer(g.length);
+          const gb = overwrite(1) ? g : takeBuffer(g.length);
           bwdB(a, b, y, g, gb);
           res[1] = { shape: out.shape, data: gb };
         }
@@ -414,8 +418,9 @@ function scalarBinary(name: string, kind: ScalarKind): Primitive<void, void> {
       const v = S.data[0];
       const n = g.length;
       if (kind === 'mul' && needs[0] && needs[1]) {
-        // Both gradients in one sweep over g and x: the common case of a scale parameter.
-        const gx = takeBuffer(n);
+        // Both gradients in one sweep over g and x: the common case of a scale parameter. Each
+        // g[i] is read before gx[i] is written, so gx overwrites g (the engine allows it).
+        const gx = g;
         let acc = 0;
         for (let i = 0; i < n; i++) {
           const gi = g[i];
@@ -428,7 +433,8 @@ function scalarBinary(name: string, kind: ScalarKind): Primitive<void, void> {
       if (needs[0]) {
         if (kind === 'add' || kind === 'sub') gx = g;
         else {
-          gx = takeBuffer(n);
+          // Unless the scalar's gradient still has to read g below, gx overwrites it.
+          gx = needs[1] ? takeBuffer(n) : g;
           switch (kind) {
             case 'rsub': for (let i = 0; i < n; i++) gx[i] = -g[i]; break;
             case 'mul': for (let i = 0; i < n; i++) gx[i] = g[i] * v; break;
@@ -594,7 +600,8 @@ const POW_SCALAR = primitive<number, PowScalarSaved>({
   },
   backward(g, { saved: { x }, attrs: p, inputs }) {
     if (p === 0) return [{ shape: inputs[0].shape, data: new Float64Array(g.length) }];
-    const gx = takeBuffer(g.length);
+    // Each g[i] is read before gx[i] is written: the gradient overwrites g.
+    const gx = g;
     if (p === 2) for (let i = 0; i < g.length; i++) gx[i] = 2 * x[i] * g[i];
     else for (let i = 0; i < g.length; i++) gx[i] = p * Math.pow(x[i], p - 1) * g[i];
     return [{ shape: inputs[0].shape, data: gx }];
