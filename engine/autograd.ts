@@ -11,6 +11,7 @@ import type { Shape } from './shape.js';
 import { canBroadcastTo, sameShape, sizeOf, sumToShape } from './shape.js';
 import { tensorList } from './convert.js';
 import { Tensor } from './tensor.js';
+import { arenaBytes, releaseArena } from './threads/pool.js';
 
 /** A gradient produced by a backward rule: in its input's shape, or in a shape that input broadcasts to. */
 export interface DenseGrad {
@@ -169,12 +170,14 @@ function evictStale(): void {
 }
 
 /**
- * Hands every buffer of the gradient-buffer pool back to the garbage collector.
+ * Hands every buffer of the gradient-buffer pool, and the thread pool's staging arena, back to
+ * the garbage collector.
  *
  * The engine keeps dead gradient buffers of at least 32768 values (256 KiB) for reuse by the next
  * pass, up to a limit (`setCacheLimit`, 256 MiB by default), and drops a length by itself once
- * two backward passes went by without asking for it. Call this after a phase of work on big
- * tensors to release that memory at once.
+ * two backward passes went by without asking for it. Kernels split over threads stage their
+ * operands in one shared arena, kept as large as the largest of them. Call this after a phase of
+ * work on big tensors to release that memory at once.
  *
  * @returns the number of bytes released
  *
@@ -187,7 +190,7 @@ export function emptyCache(): number {
   const released = pooledBytes;
   pool.clear();
   pooledBytes = 0;
-  return released;
+  return released + releaseArena();
 }
 
 /**
@@ -208,9 +211,9 @@ export function setCacheLimit(bytes: number): number {
   return prev;
 }
 
-/** The bytes the gradient-buffer pool holds now. */
+/** The bytes the gradient-buffer pool and the thread pool's staging arena hold now. */
 export function cacheBytes(): number {
-  return pooledBytes;
+  return pooledBytes + arenaBytes();
 }
 
 let gradEnabled = true;

@@ -386,9 +386,16 @@ export function splitRows<S extends RowShare>(task: TaskName, fn: (s: S) => unkn
   }
 }
 
-/** The staging arena's bytes go back to the system; the next split kernel makes a new one. @internal */
-export function releaseArena(): void {
+/** The bytes of the staging arena, which lives as long as the pool (as large as the largest split kernel's operands). @internal */
+export function arenaBytes(): number {
+  return pool && pool.arena.byteLength > 8 ? pool.arena.byteLength : 0;
+}
+
+/** Lets the staging arena go, returning its bytes; the next split kernel makes a new one. @internal */
+export function releaseArena(): number {
+  const released = arenaBytes();
   if (pool) pool.arena = new SharedArrayBuffer(8);
+  return released;
 }
 
 interface GemmShare {

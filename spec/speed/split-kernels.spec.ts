@@ -5,10 +5,10 @@
  * did); one case per kernel runs at the default threshold.
  */
 import { ctcLoss } from '../../ctc/index.js';
-import { getNumThreads, Rng, setNumThreads, tensor } from '../../engine/index.js';
+import { cacheBytes, emptyCache, getNumThreads, Rng, setNumThreads, tensor } from '../../engine/index.js';
 import type { Tensor } from '../../engine/index.js';
 import type { TaskName } from '../../engine/threads/pool.js';
-import { poolWorkers, SPLIT_MIN, splitCounts } from '../../engine/threads/pool.js';
+import { arenaBytes, poolWorkers, SPLIT_MIN, splitCounts } from '../../engine/threads/pool.js';
 import { bceWithLogitsLoss, crossEntropyLoss } from '../../losses/index.js';
 import { firstBitDifference } from '../helpers/index.js';
 
@@ -245,5 +245,30 @@ describe('ctcLoss split over threads', () => {
       l.backward();
       return [l.data, x.grad!.data];
     });
+  });
+});
+
+describe('the staging arena', () => {
+  it('counts in cacheBytes, goes with emptyCache, and comes back for the next split with the same bits', () => {
+    SPLIT_MIN.bceLogits = 0;
+    const n = 5000;
+    const x = randn(n, 21);
+    const y = randn(n, 22).map((v) => (v > 0 ? 1 : 0));
+    const run = () => {
+      const xl = leaf(x, [n]);
+      bceWithLogitsLoss(xl, tensor(y)).backward();
+      return xl.grad!.data;
+    };
+    setNumThreads(2);
+    const first = run();
+    const arena = arenaBytes();
+    // At least x and y of the workers' share, and the sigmoid they write.
+    expect(arena).toBeGreaterThanOrEqual(3 * 8 * (n / 2));
+    expect(cacheBytes()).toBeGreaterThanOrEqual(arena);
+    expect(emptyCache()).toBeGreaterThanOrEqual(arena);
+    expect(arenaBytes()).toBe(0);
+    expect(cacheBytes()).toBe(0);
+    expect(firstBitDifference(run(), first)).toBe(-1);
+    expect(arenaBytes()).toBeGreaterThanOrEqual(3 * 8 * (n / 2));
   });
 });
