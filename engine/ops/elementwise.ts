@@ -291,9 +291,12 @@ interface BinSaved { a: F64; b: F64; y: F64 }
 function operands(name: string, A: Tensor, B: Tensor): { shape: Shape; a: F64; b: F64 } {
   if (sameShape(A.shape, B.shape)) return { shape: A.shape, a: A.data, b: B.data };
   const shape = broadcastShapes(name, A.shape, B.shape);
-  // An operand already of the output's shape is read in place (the rules never write to it).
-  const at = (t: Tensor) => (sameShape(t.shape, shape) ? t.data : broadcastData(t.data, t.shape, shape));
-  return { shape, a: at(A), b: at(B) };
+  return { shape, a: readAt(A, shape), b: readAt(B, shape) };
+}
+
+/** The operand's values at the broadcast shape: in place when it already has it (the rules never write to it). */
+function readAt(t: Tensor, shape: Shape): F64 {
+  return sameShape(t.shape, shape) ? t.data : broadcastData(t.data, t.shape, shape);
 }
 
 function binary(
@@ -314,11 +317,11 @@ function binary(
       const res: (Grad | null)[] = [null, null];
       // A rule may write its gradient over g (each reads g[i] before it writes index i) when
       // no other gradient still needs g: the last one computed, unless g is handed on as is.
-      const overwrite = (i: number) => !(needs[0] && needs[1]) || (i === 1 && bwdA !== null);
+      const both = needs[0] && needs[1];
       if (needs[0]) {
         if (bwdA === null) res[0] = { shape: out.shape, data: g };
         else {
-          const ga = overwrite(0) ? g : takeBuffer(g.length);
+          const ga = both ? takeBuffer(g.length) : g;
           bwdA(a, b, y, g, ga);
           res[0] = { shape: out.shape, data: ga };
         }
@@ -326,7 +329,7 @@ function binary(
       if (needs[1]) {
         if (bwdB === null) res[1] = { shape: out.shape, data: g };
         else {
-          const gb = overwrite(1) ? g : takeBuffer(g.length);
+          const gb = both && bwdA === null ? takeBuffer(g.length) : g;
           bwdB(a, b, y, g, gb);
           res[1] = { shape: out.shape, data: gb };
         }
