@@ -1,6 +1,6 @@
 /**
  * `npm run bench [-- --quick] [filter…]`: times lossgrad against a fused loop, tfjs-cpu and
- * PyTorch (one and two threads), prints the ratios, and (for a full, unfiltered run) writes
+ * PyTorch (one and two threads, right after each row's own timing), prints the ratios, and (for a full, unfiltered run) writes
  * bench/RESULTS.md. A filter keeps the rows whose id starts with any given word (`b`, `L2`) or
  * whose title contains one of three letters or more (`ctc`, `losses`, `triplet`).
  *
@@ -20,7 +20,7 @@ import { ROWS } from './rows/index.js';
 import { FULL, QUICK, measure } from './timing.js';
 import type { TimingOptions } from './timing.js';
 import { tfReady } from './tfjs.js';
-import { runTorch } from './torch.js';
+import { ALLOCATOR_ENV, runTorch } from './torch.js';
 
 // lossgrad and the fused loop both run in float64, so only summation order may differ.
 const EXACT_TOL = 1e-9;
@@ -61,31 +61,32 @@ async function measureRow(row: Row, opts: TimingOptions): Promise<Measured> {
 function runChild(row: Row, quick: boolean): Measured {
   const script = fileURLToPath(import.meta.url);
   const args = [...process.execArgv, script, CHILD_FLAG, row.id, ...(quick ? ['--quick'] : [])];
-  const r = spawnSync(process.execPath, args, { encoding: 'utf8', timeout: 900_000, maxBuffer: 64 * MiB });
+  const r = spawnSync(process.execPath, args, { encoding: 'utf8', timeout: 900_000, maxBuffer: 64 * MiB, env: { ...process.env, ...ALLOCATOR_ENV } });
   const line = r.stdout?.split('\n').find((l) => l.startsWith(RESULT_TAG));
   if (line) return JSON.parse(line.slice(RESULT_TAG.length)) as Measured;
   const why = r.error?.message ?? (r.stderr.trim().split('\n').slice(-1)[0] || `exit status ${r.status}`);
   return { notes: [], skip: `the row's process failed: ${why}` };
 }
 
-function addTorch(results: RowResult[], opts: TimingOptions): string | null {
-  const timed = results.filter((r) => r.row.torch && r.ms !== undefined);
-  if (timed.length === 0) return null;
+/**
+ * PyTorch's times for one row, with one and with two threads, measured right after the row's
+ * own (seconds apart, not minutes, on a machine whose speed drifts): the torch version, or null
+ * when the row has no PyTorch reference or torch did not run.
+ */
+function addTorch(r: RowResult, opts: TimingOptions): string | null {
+  if (!r.row.torch || r.ms === undefined) return null;
   let version: string | null = null;
   for (const threads of [1, 2] as const) {
-    console.log(`PyTorch, ${threads} thread${threads > 1 ? 's' : ''}: ${timed.map((r) => r.row.id).join(', ')} …`);
-    const t = runTorch(timed.map((r) => ({ id: r.row.id, ...r.row.torch! })), threads, opts);
+    const label = `${threads} thread${threads > 1 ? 's' : ''}`;
+    const t = runTorch([{ id: r.row.id, ...r.row.torch }], threads, opts);
     if ('skip' in t) {
-      for (const r of timed) r.notes.push(`torch (${threads} thread) not measured: ${t.skip}`);
-      console.log(`  torch skipped: ${t.skip}`);
+      r.notes.push(`torch (${label}) not measured: ${t.skip}`);
       continue;
     }
     version = t.version;
-    for (const r of timed) {
-      const tm = t.medians[r.row.id];
-      r[threads === 1 ? 'torch1' : 'torch2'] = r.ms! / tm;
-      r.notes.push(`torch median (${threads} thread${threads > 1 ? 's' : ''}) ${fmtTime(tm)}`);
-    }
+    const tm = t.medians[r.row.id];
+    r[threads === 1 ? 'torch1' : 'torch2'] = r.ms / tm;
+    r.notes.push(`torch median (${label}) ${fmtTime(tm)}`);
   }
   return version;
 }
@@ -106,13 +107,14 @@ async function main(): Promise<void> {
   const mach = machine();
   console.log(`${mach}${quick ? ' (quick: few reps, numbers are a smoke check only)' : ''}`);
   const results: RowResult[] = [];
+  let torchVersion: string | null = null;
   for (const row of rows) {
     process.stdout.write(`${row.id} ${row.title} … `);
-    const r = { row, ...runChild(row, quick) };
-    console.log(r.skip ? `skipped: ${r.skip}` : fmtTime(r.ms!));
+    const r: RowResult = { row, ...runChild(row, quick) };
+    torchVersion = addTorch(r, opts) ?? torchVersion;
+    console.log(r.skip ? `skipped: ${r.skip}` : `${fmtTime(r.ms!)}${r.torch1 === undefined ? '' : ` (${r.torch1.toFixed(2)}x torch on 1 thread)`}`);
     results.push(r);
   }
-  const torchVersion = addTorch(results, opts);
   console.log(consoleTable(results));
   const notes = consoleNotes(results);
   if (notes) console.log(`Notes:\n${notes}`);
