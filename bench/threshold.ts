@@ -1,13 +1,14 @@
 /**
- * `npx tsx bench/threshold.ts [kernel…]`: where splitting a fused loss kernel over two threads starts to
- * pay (logSoftmax and CTC: forward and backward), for engine/threads/pool.ts's SPLIT_MIN. Each size is timed forward and backward on one
- * thread and on two with the threshold lowered to 0, interleaved (bench/timing.ts), and the
- * ratio two/one printed: below 1, two threads win.
+ * `npx tsx bench/threshold.ts [kernel…]`: where splitting a fused loss kernel over two threads
+ * starts to pay, for engine/threads/pool.ts's SPLIT_MIN (`tripletEuclidean` is the triplet loss
+ * with p = 2, `triplet` with p = 3). Each size is timed forward and backward on one thread and on
+ * two with the threshold lowered to 0, interleaved (bench/timing.ts), and the ratio two/one
+ * printed: below 1, two threads win.
  */
 import { Rng, setNumThreads, tensor } from '../engine/index.js';
 import { SPLIT_MIN } from '../engine/threads/pool.js';
 import { ctcLoss } from '../ctc/index.js';
-import { bceWithLogitsLoss, crossEntropyLoss } from '../losses/index.js';
+import { bceWithLogitsLoss, crossEntropyLoss, tripletMarginLoss } from '../losses/index.js';
 import { measure, QUICK } from './timing.js';
 
 const rng = new Rng(5);
@@ -41,6 +42,17 @@ function logSoftmax(n: number): () => void {
   };
 }
 
+/** `n` entries in each of the three `[n / 128, 128]` inputs, with the p-norm `p`. */
+function triplet(p: number): (n: number) => () => void {
+  return (n) => {
+    const [a, pos, neg] = [1, 2, 3].map(() => tensor(randn(n), { shape: [n / 128, 128], requiresGrad: true }));
+    return () => {
+      for (const t of [a, pos, neg]) t.zeroGrad();
+      tripletMarginLoss(a, pos, neg, { margin: 3, p }).backward();
+    };
+  };
+}
+
 /** `work` frames × target states over a batch of 4 with targets of 10 labels (21 states). */
 function ctc(work: number): () => void {
   const N = 4;
@@ -55,13 +67,13 @@ function ctc(work: number): () => void {
   };
 }
 
-const kernels = { bceLogits: bce, crossEntropy, logSoftmax, ctc } as const;
+const kernels = { bceLogits: bce, crossEntropy, logSoftmax, ctc, tripletEuclidean: triplet(2), triplet: triplet(3) } as const;
 const only = process.argv.slice(2);
 const opts = { ...QUICK, samples: 9 };
 for (const [name, make] of Object.entries(kernels) as [keyof typeof kernels, (n: number) => () => void][]) {
   if (only.length > 0 && !only.includes(name)) continue;
   const saved = SPLIT_MIN[name];
-  for (let log2 = 10; log2 <= (name === 'ctc' ? 20 : 18); log2++) {
+  for (let log2 = 10; log2 <= (name === 'crossEntropy' || name === 'bceLogits' || name === 'logSoftmax' ? 18 : 20); log2++) {
     const step = make(1 << log2);
     const [one, two] = measure([
       () => {

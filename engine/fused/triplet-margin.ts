@@ -17,6 +17,8 @@ import { apply, primitive } from '../autograd.js';
 import { addPNormDistanceGrad, pNormDistance } from '../numerics.js';
 import type { Shape } from '../shape.js';
 import type { Tensor } from '../tensor.js';
+import type { RowShare } from '../threads/pool.js';
+import { SPLIT_MIN, splitRows, threadsFor } from '../threads/pool.js';
 
 type F64 = Float64Array;
 
@@ -85,69 +87,117 @@ function euclideanRowGrad(
   }
 }
 
+/** One share of the forward: rows [u0, u1). */
+interface ForwardShare extends RowShare {
+  a: F64;
+  pos: F64;
+  neg: F64;
+  out: F64;
+  h: F64;
+  dap: F64;
+  dan: F64;
+  dpn: F64 | null;
+  attrs: TripletAttrs;
+  d: number;
+}
+
+/** The forward over one share; a worker task too (engine/threads/worker.ts). @internal */
+export function tripletRows({ a, pos, neg, out, h, dap, dan, dpn, attrs: { margin, p, eps }, d, u0, u1 }: ForwardShare): null {
+  for (let i = u0; i < u1; i++) {
+    const o = i * d;
+    if (p === 2) euclideanRow(a, pos, neg, o, d, eps, i, dap, dan, dpn);
+    else {
+      dap[i] = pNormDistance(a, o, pos, o, d, p, eps);
+      dan[i] = pNormDistance(a, o, neg, o, d, p, eps);
+      if (dpn) dpn[i] = pNormDistance(pos, o, neg, o, d, p, eps);
+    }
+    let dn = dan[i];
+    if (dpn) {
+      const ds = dpn[i];
+      dn = dn !== dn || ds !== ds ? NaN : Math.min(dn, ds);
+    }
+    const hi = margin + dap[i] - dn;
+    h[i] = hi;
+    out[i] = hi < 0 ? 0 : hi;
+  }
+  return null;
+}
+
+/** One share of the backward: rows [u0, u1) of the gradients, which start at zero. */
+interface BackwardShare extends RowShare {
+  a: F64;
+  pos: F64;
+  neg: F64;
+  g: F64;
+  h: F64;
+  dap: F64;
+  dan: F64;
+  dpn: F64 | null;
+  ga: F64 | null;
+  gp: F64 | null;
+  gn: F64 | null;
+  attrs: TripletAttrs;
+  d: number;
+}
+
+/** The backward over one share; a worker task too (engine/threads/worker.ts). @internal */
+export function tripletGradRows({ a, pos, neg, g, h, dap, dan, dpn, ga, gp, gn, attrs: { p, eps }, d, u0, u1 }: BackwardShare): null {
+  for (let i = u0; i < u1; i++) {
+    const hi = h[i];
+    // A clamped row contributes nothing; a NaN row still runs so that NaN reaches the gradient.
+    if (hi < 0) continue;
+    // NOTE: clamp_min passes the gradient at the kink (loss exactly 0), as PyTorch does.
+    const c = hi >= 0 ? g[i] : 0;
+    const o = i * d;
+    let cn = -c;
+    let cs = 0;
+    if (dpn) {
+      // NOTE: torch.min's rule: a tie splits the gradient evenly between d(a, n) and d(p, n).
+      const u = dan[i], v = dpn[i];
+      if (u === v) { cn = -c / 2; cs = -c / 2; }
+      else if (u > v) { cn = 0; cs = -c; }
+      else if (u < v) cs = 0;
+      else cs = -c; // a NaN distance: both receive the whole gradient, as in PyTorch
+    }
+    if (p === 2) {
+      euclideanRowGrad(a, pos, neg, o, d, eps, c, cn, cs, dap[i], dan[i], dpn ? dpn[i] : null, ga, gp, gn);
+      continue;
+    }
+    addPNormDistanceGrad(c, a, o, pos, o, d, p, eps, dap[i], ga, gp);
+    if (cn !== 0 || hi !== hi) addPNormDistanceGrad(cn, a, o, neg, o, d, p, eps, dan[i], ga, gn);
+    if (dpn && (cs !== 0 || hi !== hi)) addPNormDistanceGrad(cs, pos, o, neg, o, d, p, eps, dpn[i], gp, gn);
+  }
+  return null;
+}
+
 export const TRIPLET_MARGIN = primitive<TripletAttrs, Saved>({
   name: 'tripletMarginLoss',
-  forward([A, P, N], { margin, p, eps, swap }) {
+  forward([A, P, N], attrs) {
     const d = A.ndim === 1 ? A.shape[0] : A.shape[1];
     const n = A.ndim === 1 ? 1 : A.shape[0];
     const shape: Shape = A.ndim === 1 ? [] : [n];
-    const a = A.data, pos = P.data, neg = N.data;
-    const out = new Float64Array(n);
-    const h = new Float64Array(n);
-    const dap = new Float64Array(n);
-    const dan = new Float64Array(n);
-    const dpn = swap ? new Float64Array(n) : null;
-    for (let i = 0; i < n; i++) {
-      const o = i * d;
-      if (p === 2) euclideanRow(a, pos, neg, o, d, eps, i, dap, dan, dpn);
-      else {
-        dap[i] = pNormDistance(a, o, pos, o, d, p, eps);
-        dan[i] = pNormDistance(a, o, neg, o, d, p, eps);
-        if (dpn) dpn[i] = pNormDistance(pos, o, neg, o, d, p, eps);
-      }
-      let dn = dan[i];
-      if (dpn) {
-        const ds = dpn[i];
-        dn = dn !== dn || ds !== ds ? NaN : Math.min(dn, ds);
-      }
-      const hi = margin + dap[i] - dn;
-      h[i] = hi;
-      out[i] = hi < 0 ? 0 : hi;
-    }
-    return { data: out, shape, saved: { h, dap, dan, dpn } };
+    const job: ForwardShare = {
+      a: A.data, pos: P.data, neg: N.data, out: new Float64Array(n), h: new Float64Array(n), dap: new Float64Array(n), dan: new Float64Array(n),
+      dpn: attrs.swap ? new Float64Array(n) : null, attrs, d, u0: 0, u1: n,
+    };
+    const threads = threadsFor(A.size, attrs.p === 2 ? SPLIT_MIN.tripletEuclidean : SPLIT_MIN.triplet, n);
+    if (threads === 1) tripletRows(job);
+    else splitRows('triplet', tripletRows, job, n, threads, ['a', 'pos', 'neg'], ['out', 'h', 'dap', 'dan', 'dpn']);
+    const { h, dap, dan, dpn } = job;
+    return { data: job.out, shape, saved: { h, dap, dan, dpn } };
   },
-  backward(g, { inputs: [A, P, N], attrs: { p, eps }, saved: { h, dap, dan, dpn }, needs }) {
+  backward(g, { inputs: [A, P, N], attrs, saved: { h, dap, dan, dpn }, needs }) {
     const d = A.ndim === 1 ? A.shape[0] : A.shape[1];
     const n = h.length;
-    const a = A.data, pos = P.data, neg = N.data;
-    const ga = needs[0] ? new Float64Array(a.length) : null;
-    const gp = needs[1] ? new Float64Array(a.length) : null;
-    const gn = needs[2] ? new Float64Array(a.length) : null;
-    for (let i = 0; i < n; i++) {
-      const hi = h[i];
-      // A clamped row contributes nothing; a NaN row still runs so that NaN reaches the gradient.
-      if (hi < 0) continue;
-      // NOTE: clamp_min passes the gradient at the kink (loss exactly 0), as PyTorch does.
-      const c = hi >= 0 ? g[i] : 0;
-      const o = i * d;
-      let cn = -c;
-      let cs = 0;
-      if (dpn) {
-        // NOTE: torch.min's rule: a tie splits the gradient evenly between d(a, n) and d(p, n).
-        const u = dan[i], v = dpn[i];
-        if (u === v) { cn = -c / 2; cs = -c / 2; }
-        else if (u > v) { cn = 0; cs = -c; }
-        else if (u < v) cs = 0;
-        else cs = -c; // a NaN distance: both receive the whole gradient, as in PyTorch
-      }
-      if (p === 2) {
-        euclideanRowGrad(a, pos, neg, o, d, eps, c, cn, cs, dap[i], dan[i], dpn ? dpn[i] : null, ga, gp, gn);
-        continue;
-      }
-      addPNormDistanceGrad(c, a, o, pos, o, d, p, eps, dap[i], ga, gp);
-      if (cn !== 0 || hi !== hi) addPNormDistanceGrad(cn, a, o, neg, o, d, p, eps, dan[i], ga, gn);
-      if (dpn && (cs !== 0 || hi !== hi)) addPNormDistanceGrad(cs, pos, o, neg, o, d, p, eps, dpn[i], gp, gn);
-    }
+    const size = A.size;
+    const job: BackwardShare = {
+      a: A.data, pos: P.data, neg: N.data, g, h, dap, dan, dpn, attrs, d, u0: 0, u1: n,
+      ga: needs[0] ? new Float64Array(size) : null, gp: needs[1] ? new Float64Array(size) : null, gn: needs[2] ? new Float64Array(size) : null,
+    };
+    const threads = threadsFor(size, attrs.p === 2 ? SPLIT_MIN.tripletEuclidean : SPLIT_MIN.triplet, n);
+    if (threads === 1) tripletGradRows(job);
+    else splitRows('tripletBackward', tripletGradRows, job, n, threads, ['a', 'pos', 'neg', 'g', 'h', 'dap', 'dan', 'dpn'], ['ga', 'gp', 'gn'], true);
+    const { ga, gp, gn } = job;
     return [
       ga && { shape: A.shape, data: ga },
       gp && { shape: P.shape, data: gp },

@@ -37,17 +37,24 @@ export const PARALLEL_MIN_MACS = 1 << 20;
 
 /**
  * The smallest kernels that split, per kernel (below, the calling thread does all the work):
- * entries for the BCE, cross-entropy and logSoftmax kernels, frames × target states for CTC.
- * bench/threshold.ts put the crossover of one thread and two on the 2-core bench machine near
- * 2^14 for BCE, 2^14 to 2^15 for cross-entropy, 2^15 to 2^16 for logSoftmax and 2^15 for CTC
- * (noisy: each is the size from which two threads won at every size measured above it, or
- * nearly). Mutable only for that script and the tests.
+ * entries for the BCE, cross-entropy, logSoftmax and triplet kernels, frames × target states for
+ * CTC. bench/threshold.ts put the crossover of one thread and two on the 2-core bench machine
+ * near 2^14 for BCE, 2^14 to 2^15 for cross-entropy, 2^15 to 2^16 for logSoftmax, 2^15 for CTC
+ * and 2^13 to 2^14 for the triplet loss with p ≠ 2 (noisy: each is the size from which two
+ * threads won at every size measured above it, or nearly). The triplet loss with p = 2 never
+ * splits: one pass over memory per row, it ran slower on two threads at every size from 2^10 to
+ * 2^20 entries but one (0.76x at 2^19, 1.10x again at 2^20), since the workers' rows must be
+ * copied in and their gradients back. The cosine embedding loss, the same kind of pass, has no split at all (1.4x to 2.1x
+ * slower from 2^16 to 2^20, measured before its split was removed). Mutable only for that
+ * script and the tests.
  * @internal
  */
-export const SPLIT_MIN = { bceLogits: 1 << 15, crossEntropy: 1 << 15, logSoftmax: 1 << 16, ctc: 1 << 15 };
+export const SPLIT_MIN = { bceLogits: 1 << 15, crossEntropy: 1 << 15, logSoftmax: 1 << 16, ctc: 1 << 15, triplet: 1 << 14, tripletEuclidean: Infinity };
 
 /** The kernels a worker can run; engine/threads/worker.ts maps each name to its function. */
-export type TaskName = 'gemm' | 'bceLogits' | 'crossEntropy' | 'logSoftmax' | 'logSoftmaxBackward' | 'ctcAlpha' | 'ctcBeta';
+export type TaskName =
+  | 'gemm' | 'bceLogits' | 'crossEntropy' | 'logSoftmax' | 'logSoftmaxBackward' | 'ctcAlpha' | 'ctcBeta'
+  | 'triplet' | 'tripletBackward';
 
 // How long the pool may take to load its workers before it gives up.
 const START_TIMEOUT_MS = 60_000;
@@ -351,12 +358,15 @@ export interface RowShare {
 
 /**
  * Splits a kernel over whole rows: `job` covers rows [0, units), and each array it names in `ins`
- * (read) and `outs` (written in full at a share's rows) holds the same number of entries per row.
+ * (read) and `outs` (written in full at a share's rows, or added into when `zeroed`, which
+ * zeroes the workers' rows first) holds the same number of entries per row.
  * The calling thread computes the first share in place, the workers the rest on arena copies of
  * their rows, whose outputs are then copied back.
  * @internal
  */
-export function splitRows<S extends RowShare>(task: TaskName, fn: (s: S) => unknown, job: S, units: number, threads: number, ins: readonly (keyof S)[], outs: readonly (keyof S)[]): void {
+export function splitRows<S extends RowShare>(
+  task: TaskName, fn: (s: S) => unknown, job: S, units: number, threads: number, ins: readonly (keyof S)[], outs: readonly (keyof S)[], zeroed = false,
+): void {
   const first = shareOf(units, threads, 1)[0];
   const field = (k: keyof S) => job[k] as unknown as Float64Array | null;
   let total = 0;
@@ -369,7 +379,7 @@ export function splitRows<S extends RowShare>(task: TaskName, fn: (s: S) => unkn
   }
   for (const k of outs) {
     const a = field(k);
-    if (a !== null) theirs[k] = arena.space(a.length);
+    if (a !== null) theirs[k] = zeroed ? arena.space(a.length).fill(0, first * (a.length / units)) : arena.space(a.length);
   }
   const shares: S[] = [{ ...job, u0: 0, u1: first }];
   for (let t = 1; t < threads; t++) {
@@ -464,7 +474,9 @@ export function parallelGemm(
   c.set(base.c);
 }
 
-const splits: Record<TaskName, number> = { gemm: 0, bceLogits: 0, crossEntropy: 0, logSoftmax: 0, logSoftmaxBackward: 0, ctcAlpha: 0, ctcBeta: 0 };
+const splits: Record<TaskName, number> = {
+  gemm: 0, bceLogits: 0, crossEntropy: 0, logSoftmax: 0, logSoftmaxBackward: 0, ctcAlpha: 0, ctcBeta: 0, triplet: 0, tripletBackward: 0,
+};
 
 /**
  * How many times each kernel has been split over threads in this process: for tests (a result

@@ -6,6 +6,7 @@
 import { logitsRange } from '../fused/bce.js';
 import { ceRange } from '../fused/cross-entropy.js';
 import { ctcAlphaRange, ctcBetaRange } from '../fused/ctc-loss.js';
+import { tripletGradRows, tripletRows } from '../fused/triplet-margin.js';
 import { logSoftmaxGradRows, logSoftmaxRows } from '../ops/softmax.js';
 import type { TaskName } from './pool.js';
 import { gemmUnits, serveWorker } from './pool.js';
@@ -18,6 +19,8 @@ const TASKS = {
   logSoftmaxBackward: logSoftmaxGradRows,
   ctcAlpha: ctcAlphaRange,
   ctcBeta: ctcBetaRange,
+  triplet: tripletRows,
+  tripletBackward: tripletGradRows,
 } satisfies Record<TaskName, (args: never) => unknown>;
 
 serveWorker(TASKS);

@@ -9,7 +9,7 @@ import { cacheBytes, emptyCache, getNumThreads, Rng, setNumThreads, tensor } fro
 import type { Tensor } from '../../engine/index.js';
 import type { TaskName } from '../../engine/threads/pool.js';
 import { arenaBytes, poolWorkers, SPLIT_MIN, splitCounts } from '../../engine/threads/pool.js';
-import { bceWithLogitsLoss, crossEntropyLoss } from '../../losses/index.js';
+import { bceWithLogitsLoss, crossEntropyLoss, tripletMarginLoss } from '../../losses/index.js';
 import { firstBitDifference } from '../helpers/index.js';
 
 const defaults = { ...SPLIT_MIN };
@@ -244,6 +244,46 @@ describe('ctcLoss split over threads', () => {
       const l = ctcLoss(x.logSoftmax(2), t2, [120, 120, 100, 120], [40, 40, 40, 30]);
       l.backward();
       return [l.data, x.grad!.data];
+    });
+  });
+});
+
+describe('tripletMarginLoss split over threads', () => {
+  const [N, D] = [41, 6];
+  const [a, p, q] = [23, 24, 25].map((seed) => randn(N * D, seed));
+
+  it.each([
+    ['p = 3', { p: 3 }],
+    ['p = 1 with the swap', { p: 1, swap: true }],
+    ['p = 3 with the swap, every row active', { p: 3, swap: true, margin: 50 }],
+  ] as [string, { p: number; swap?: boolean; margin?: number }][])('%s', (_name, opts) => {
+    SPLIT_MIN.triplet = 0;
+    expectSameBits(['triplet', 'tripletBackward'], () => {
+      const [xa, xp, xn] = [a, p, q].map((d) => leaf(d, [N, D]));
+      const l = tripletMarginLoss(xa, xp, xn, { ...opts, reduction: 'none' });
+      l.mul(tensor(randn(N, 26))).sum().backward();
+      return [l.data, xa.grad!.data, xp.grad!.data, xn.grad!.data];
+    });
+  });
+
+  it('p = 2 stays on the calling thread (its one pass over memory lost to the copies a split needs)', () => {
+    SPLIT_MIN.triplet = 0;
+    setNumThreads(2);
+    const was = splitCounts();
+    const [xa, xp, xn] = [a, p, q].map((d) => leaf(d, [N, D]));
+    tripletMarginLoss(xa, xp, xn).backward();
+    expect(splitCounts().triplet).toBe(was.triplet);
+    expect(splitCounts().tripletBackward).toBe(was.tripletBackward);
+  });
+
+  it('at the default threshold', () => {
+    const rows = Math.ceil(SPLIT_MIN.triplet / 16) + 1;
+    const [da, dp, dn] = [27, 28, 29].map((seed) => randn(rows * 16, seed));
+    expectSameBits(['triplet', 'tripletBackward'], () => {
+      const [xa, xp, xn] = [da, dp, dn].map((d) => leaf(d, [rows, 16]));
+      const l = tripletMarginLoss(xa, xp, xn, { p: 3 });
+      l.backward();
+      return [l.data, xa.grad!.data, xp.grad!.data, xn.grad!.data];
     });
   });
 });
