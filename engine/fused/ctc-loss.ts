@@ -227,8 +227,8 @@ export function ctcBetaRange({ lp, a, g, raw, probs, alpha, grad, n0, n1 }: Beta
  */
 function cuts(a: CtcNodeAttrs, threads: number): number[] {
   const { N } = a.dims;
-  const { offsets } = a.targets;
-  const work = (n: number) => a.inputLengths[n] * (2 * (offsets[n + 1] - offsets[n]) + 1) + 1;
+  // Each sample counts one more than its states, so that empty samples still spread out.
+  const work = (n: number) => sampleWork(a, n) + 1;
   let total = 0;
   for (let n = 0; n < N; n++) total += work(n);
   const at = [0];
@@ -242,11 +242,16 @@ function cuts(a: CtcNodeAttrs, threads: number): number[] {
   return at;
 }
 
+/** Frames × states of sample n: what its recursions cost. */
+function sampleWork(a: CtcNodeAttrs, n: number): number {
+  const { offsets } = a.targets;
+  return a.inputLengths[n] * (2 * (offsets[n + 1] - offsets[n]) + 1);
+}
+
 /** Frames × states of the whole batch: what the split threshold compares. */
 function batchWork(a: CtcNodeAttrs): number {
-  const { offsets } = a.targets;
   let w = 0;
-  for (let n = 0; n < a.dims.N; n++) w += a.inputLengths[n] * (2 * (offsets[n + 1] - offsets[n]) + 1);
+  for (let n = 0; n < a.dims.N; n++) w += sampleWork(a, n);
   return w;
 }
 
@@ -265,7 +270,9 @@ export const CTC_LOSS = primitive<CtcNodeAttrs, CtcSaved>({
       // The calling thread's share works in place; the workers' on arena copies.
       const at = cuts(a, threads);
       const arena = Arena.of(threads, lp.length + probs.length);
-      const theirs = { lp: arena.copyOf(lp), a, probs: a.store ? arena.space(probs.length) : null };
+      // The frames start at zero, as on one thread: the recursions read only the classes they
+      // wrote, but the saved state should not depend on what the arena last held.
+      const theirs = { lp: arena.copyOf(lp), a, probs: a.store ? arena.zeros(probs.length) : null };
       const shares: AlphaShare[] = [{ lp, a, probs: a.store ? probs : null, n0: 0, n1: at[1] }];
       for (let t = 1; t < threads; t++) shares.push({ ...theirs, n0: at[t], n1: at[t + 1] });
       const parts = runShares('ctcAlpha', ctcAlphaRange, shares);
