@@ -33,15 +33,22 @@ const write = (dir: string, files: Record<string, string | object>): void => {
 // Each probe prints one JSON line: the same few computations from each kind of consumer.
 const esmProbe = `
 import * as root from 'lossgrad';
-import { tensor } from 'lossgrad/engine';
+import { setNumThreads, tensor } from 'lossgrad/engine';
 import { mseLoss } from 'lossgrad/losses';
 import { ctcLoss } from 'lossgrad/ctc';
 import { hingeLoss } from 'lossgrad/ebm';
 import { Linear } from 'lossgrad/nn';
 const x = tensor([[1, 2], [3, 4]], { requiresGrad: true });
 x.mul(x).sum().backward();
+// A product big enough to split: the installed package's workers must load, and agree.
+const big = tensor(Array.from({ length: 300 * 300 }, (_, i) => Math.sin(i)), { shape: [300, 300] });
+setNumThreads(1);
+const one = big.matmul(big).data;
+setNumThreads(2);
+const two = big.matmul(big).data;
 console.log(JSON.stringify({
   root: ['tensor', 'bceLoss', 'ctcLoss', 'ebm'].filter((k) => k in root),
+  split: one.every((v, i) => Object.is(v, two[i])),
   sameTensor: root.tensor === tensor,
   sameLinear: root.nn.Linear === Linear,
   mse: mseLoss(tensor([1, 2]), tensor([0, 0])).item(),
@@ -54,12 +61,18 @@ console.log(JSON.stringify({
 
 const cjsProbe = `
 const root = require('lossgrad');
-const { tensor } = require('lossgrad/engine');
+const { setNumThreads, tensor } = require('lossgrad/engine');
 const { hingeLoss } = require('lossgrad/ebm');
 const { Linear } = require('lossgrad/nn');
 const x = tensor([[1, 2], [3, 4]], { requiresGrad: true });
 x.mul(x).sum().backward();
+const big = tensor(Array.from({ length: 300 * 300 }, (_, i) => Math.cos(i)), { shape: [300, 300] });
+setNumThreads(1);
+const one = big.matmul(big).data;
+setNumThreads(2);
+const two = big.matmul(big).data;
 console.log(JSON.stringify({
+  split: one.every((v, i) => Object.is(v, two[i])),
   sameTensor: root.tensor === tensor,
   sameLinear: root.nn.Linear === Linear,
   hinge: hingeLoss(tensor([[0.2, 1.5, 0.9], [2.0, 0.1, 0.4]]), [0, 1], { margin: 1 }).item(),
@@ -130,6 +143,7 @@ describe('the npm package, from a fresh clone', () => {
     write(join(project, 'esm'), { 'package.json': { type: 'module' }, 'probe.js': esmProbe });
     expect(JSON.parse(run('node', ['probe.js'], join(project, 'esm')))).toEqual({
       root: ['tensor', 'bceLoss', 'ctcLoss', 'ebm'],
+      split: true,
       sameTensor: true,
       sameLinear: true,
       mse: 2.5,
@@ -141,6 +155,7 @@ describe('the npm package, from a fresh clone', () => {
 
     write(join(project, 'cjs'), { 'package.json': { type: 'commonjs' }, 'probe.js': cjsProbe });
     expect(JSON.parse(run('node', ['probe.js'], join(project, 'cjs')))).toEqual({
+      split: true,
       sameTensor: true,
       sameLinear: true,
       hinge: expect.closeTo(0.5, 12),
