@@ -72,6 +72,21 @@ describe('register-blocked GEMM kernels', () => {
     );
   });
 
+  it('with one k-block (K ≤ 256), every entry is the in-order dot product, bit for bit, whatever the row blocking', () => {
+    fc.assert(
+      fc.property(arbSizes.filter(({ K }) => K <= 256), ({ kind, M, K, N, seed }) => {
+        const rng = new Rng(seed);
+        const a = randomData(M * K, rng);
+        const b = randomData(K * N, rng);
+        const c = new Float64Array(M * N);
+        gemmBatched(kind, 1, a, null, b, null, c, M, K, N);
+        const want = naive(kind, a, b, M, K, N).c;
+        for (let i = 0; i < c.length; i++) if (!Object.is(c[i], want[i])) throw new Error(`entry ${i}: ${c[i]} against ${want[i]}`);
+      }),
+      fcParams(25),
+    );
+  });
+
   it('adds into C rather than overwriting it', () => {
     const a = Float64Array.of(1, 2, 3, 4); // [2, 2]
     const b = Float64Array.of(5, 6, 7, 8); // [2, 2]
